@@ -1,0 +1,1 @@
+Console.WriteLine("Need-to-Know Exchange launcher");

@@ -1,0 +1,53 @@
+using Exchange.Contracts.V1;
+using Google.Protobuf.Reflection;
+
+namespace Exchange.Contracts.Classification;
+
+/// <summary>Reads the <c>(exchange.v1.category)</c> option that classifies each payload field.</summary>
+public static class Categories
+{
+    /// <summary>The field's category, or <see cref="DataCategory.Unspecified"/> when it has none.</summary>
+    public static DataCategory Of(FieldDescriptor field) =>
+        field.GetOptions()?.GetExtension(ClassificationExtensions.Category) ?? DataCategory.Unspecified;
+
+    /// <summary>
+    /// Every field, at any depth, that carries no category: "police.v1.DomesticViolenceIncident.narrative".
+    /// Nested messages of the same package are walked too, because redaction walks into them.
+    /// </summary>
+    public static IReadOnlyList<string> Unclassified(MessageDescriptor message)
+    {
+        var missing = new List<string>();
+        Walk(message, missing, []);
+        return missing;
+    }
+
+    /// <summary>
+    /// True when redaction walks into a field's message rather than treating it as one value: a message
+    /// declared beside its container or in a payload file is classified field by field; a common type
+    /// (SubjectRef, Period, Timestamp) takes the category of the field that holds it.
+    /// </summary>
+    public static bool IsClassifiedComposite(FieldDescriptor field) =>
+        field.FieldType == FieldType.Message && !field.IsMap
+        && (field.MessageType.File == field.ContainingType.File || Payloads.Files.Contains(field.MessageType.File));
+
+    private static void Walk(MessageDescriptor message, List<string> missing, HashSet<string> seen)
+    {
+        if (!seen.Add(message.FullName))
+        {
+            return;
+        }
+
+        foreach (var field in message.Fields.InDeclarationOrder())
+        {
+            if (Of(field) == DataCategory.Unspecified)
+            {
+                missing.Add($"{message.FullName}.{field.Name}");
+            }
+
+            if (IsClassifiedComposite(field))
+            {
+                Walk(field.MessageType, missing, seen);
+            }
+        }
+    }
+}

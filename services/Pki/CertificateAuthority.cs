@@ -1,0 +1,95 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Exchange.Pki;
+
+/// <summary>
+/// The exchange's private CA: issues server certificates for the exchange's endpoints and client
+/// certificates for partner organisations. In production the same shapes come from the operator's PKI;
+/// locally and in tests this CA is created on the spot.
+/// </summary>
+public sealed class CertificateAuthority : IDisposable
+{
+    private CertificateAuthority(X509Certificate2 certificate) => Certificate = certificate;
+
+    /// <summary>The CA certificate, with its private key.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    public static CertificateAuthority Create(string name, TimeSpan? validity = null)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={Escape(name)}"), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        var now = DateTimeOffset.UtcNow;
+        var certificate = request.CreateSelfSigned(now.AddMinutes(-5), now + (validity ?? TimeSpan.FromDays(3650)));
+        return new CertificateAuthority(certificate);
+    }
+
+    public static CertificateAuthority Load(string certificatePemPath, string keyPemPath) =>
+        new(X509Certificate2.CreateFromPemFile(certificatePemPath, keyPemPath));
+
+    /// <summary>A TLS server certificate for the given host names and addresses.</summary>
+    public X509Certificate2 IssueServer(string commonName, IEnumerable<string> dnsNames, IEnumerable<IPAddress> addresses, TimeSpan? validity = null)
+    {
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (var dns in dnsNames)
+        {
+            san.AddDnsName(dns);
+        }
+
+        foreach (var address in addresses)
+        {
+            san.AddIpAddress(address);
+        }
+
+        return Issue($"CN={Escape(commonName)}", Oids.ServerAuthentication, san.Build(), DateTimeOffset.UtcNow.AddMinutes(-5), validity ?? TimeSpan.FromDays(825));
+    }
+
+    /// <summary>
+    /// A client certificate for a partner organisation. The organisation id is the common name:
+    /// that is what the gateway reads as the caller's identity.
+    /// </summary>
+    public X509Certificate2 IssueClient(string organisationId, string organisationName, DateTimeOffset? notBefore = null, TimeSpan? validity = null)
+    {
+        var subject = $"CN={Escape(organisationId)}, O={Escape(organisationName)}";
+        return Issue(subject, Oids.ClientAuthentication, null, notBefore ?? DateTimeOffset.UtcNow.AddMinutes(-5), validity ?? TimeSpan.FromDays(365));
+    }
+
+    public void Dispose() => Certificate.Dispose();
+
+    private X509Certificate2 Issue(string subject, string usageOid, X509Extension? san, DateTimeOffset notBefore, TimeSpan validity)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(new X500DistinguishedName(subject), key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usageOid)], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
+        if (san is not null)
+        {
+            request.CertificateExtensions.Add(san);
+        }
+
+        var notAfter = notBefore + validity;
+        if (notAfter > Certificate.NotAfter)
+        {
+            notAfter = Certificate.NotAfter;
+        }
+
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7F;
+        using var issued = request.Create(Certificate, notBefore, notAfter, serial);
+        return issued.CopyWithPrivateKey(key);
+    }
+
+    private static string Escape(string value) => value.Replace(",", "\\,", StringComparison.Ordinal).Replace("=", "\\=", StringComparison.Ordinal);
+
+    private static class Oids
+    {
+        public const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
+        public const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Hosting;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+
+namespace Exchange.ServiceDefaults.Hosting;
+
+/// <summary>Applies <see cref="EndpointOptions"/> to Kestrel.</summary>
+public static class KestrelEndpoint
+{
+    public static void Listen(KestrelServerOptions kestrel, EndpointOptions options, Action<HttpsConnectionAdapterOptions>? configureHttps = null)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Listen(options.Address, options.ParsedUrl.Port, listen =>
+        {
+            if (!options.IsHttps)
+            {
+                // Without TLS there is no ALPN: the endpoint must speak HTTP/2 only, or gRPC clients fail.
+                listen.Protocols = HttpProtocols.Http2;
+                return;
+            }
+
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(https =>
+            {
+                https.ServerCertificate = X509CertificateLoader.LoadPkcs12(
+                    X509Certificate2.CreateFromPemFile(options.CertificatePath!, options.KeyPath).Export(X509ContentType.Pkcs12), null);
+                if (options.ClientCaPath is not null)
+                {
+                    var trust = TrustStore.Load(options.ClientCaPath);
+                    // HTTP/2 cannot renegotiate: the certificate must be asked for in the handshake.
+                    https.ClientCertificateMode = options.RequireClientCertificate
+                        ? ClientCertificateMode.RequireCertificate
+                        : ClientCertificateMode.AllowCertificate;
+                    https.ClientCertificateValidation = (certificate, _, _) => trust.Validates(certificate);
+                }
+
+                configureHttps?.Invoke(https);
+            });
+        });
+    }
+}

@@ -1,0 +1,20 @@
+namespace Exchange.ServiceDefaults.Identity;
+
+/// <summary>
+/// Call metadata names. The gateway removes every inbound <c>x-exchange-*</c> header and sets
+/// the verified ones itself, so a service can trust them only behind the gateway.
+/// </summary>
+public static class ExchangeHeaders
+{
+    /// <summary>Set by the caller: the organisation whose data is asked for; the gateway routes by it.</summary>
+    public const string Holder = "exchange-holder";
+
+    /// <summary>Set by the gateway: the verified calling organisation.</summary>
+    public const string Organisation = "x-exchange-organisation";
+
+    /// <summary>Set by the gateway: SHA-256 thumbprint of the verified client certificate.</summary>
+    public const string CertificateThumbprint = "x-exchange-client-cert-sha256";
+
+    /// <summary>The prefix the gateway strips from every inbound request.</summary>
+    public const string ReservedPrefix = "x-exchange-";
+}
