@@ -12,11 +12,11 @@ public static class ClientExtensions
     /// deadline on every call so that a hung peer fails the call (closed) instead of holding it.
     /// </summary>
     public static IHttpClientBuilder AddExchangeClient<TClient>(
-        this IServiceCollection services, Func<IServiceProvider, Uri> address, TimeSpan deadline)
+        this IServiceCollection services, Func<IServiceProvider, Uri> address, Func<IServiceProvider, TimeSpan> deadline)
         where TClient : class =>
         services
             .AddGrpcClient<TClient>((provider, options) => options.Address = address(provider))
-            .AddInterceptor(() => new DefaultDeadlineInterceptor(deadline));
+            .AddInterceptor(provider => new DefaultDeadlineInterceptor(deadline(provider)));
 }
 
 /// <summary>Gives every outgoing call a deadline unless the caller set one.</summary>

@@ -1,0 +1,67 @@
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+
+namespace Exchange.Local.Launcher;
+
+/// <summary>Waits until a service answers the standard gRPC health check with SERVING.</summary>
+public static class HealthProbe
+{
+    public static async Task WaitAsync(ChildProcess process, Uri address, HttpMessageHandler? handler, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler ?? new SocketsHttpHandler(), DisposeHttpClient = true });
+        var client = new Health.HealthClient(channel);
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{process.Name} exited with code {process.ExitCode} while starting; see its log.");
+            }
+
+            try
+            {
+                var reply = await client.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: cancellationToken);
+                if (reply.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    return;
+                }
+            }
+            catch (RpcException) when (DateTime.UtcNow < deadline)
+            {
+                // Not listening yet.
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"{process.Name} did not become healthy at {address} within {timeout.TotalSeconds:0} s; see its log.");
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    /// <summary>A TLS handler that presents a partner certificate and trusts only the exchange CA.</summary>
+    public static SocketsHttpHandler MutualTls(X509Certificate2 ca, X509Certificate2 client) => new()
+    {
+        SslOptions =
+        {
+            ClientCertificates = [client],
+            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                if (certificate is null)
+                {
+                    return false;
+                }
+
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(ca);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return chain.Build(new X509Certificate2(certificate));
+            },
+        },
+    };
+}

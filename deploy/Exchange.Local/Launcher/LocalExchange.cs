@@ -1,0 +1,59 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace Exchange.Local.Launcher;
+
+/// <summary>Starts every service of the exchange as a process, waits until all are healthy, and stops them together.</summary>
+public sealed class LocalExchange(LocalLayout layout, TextWriter output) : IAsyncDisposable
+{
+    private readonly List<ChildProcess> _processes = [];
+
+    public async Task<LocalManifest> StartAsync(CancellationToken cancellationToken)
+    {
+        var partners = PartnerFile.LoadDirectory(layout.PartnerFiles);
+        LocalSecrets.Ensure(layout, partners);
+        var plan = ServicePlan.Build(layout, partners);
+
+        foreach (var spec in plan)
+        {
+            var process = ChildProcess.Start(
+                spec.Name,
+                layout.Assembly(spec.ProjectDirectory, spec.AssemblyName),
+                spec.Environment,
+                Path.Combine(layout.Logs, spec.Name + ".log"));
+            _processes.Add(process);
+            var handler = spec.Url.Scheme == Uri.UriSchemeHttps ? GatewayHandler(partners[0]) : null;
+            await HealthProbe.WaitAsync(process, spec.Url, handler, TimeSpan.FromSeconds(60), cancellationToken);
+            await output.WriteLineAsync($"  {spec.Name,-16} {spec.Url}");
+        }
+
+        var manifest = new LocalManifest(
+            ServicePlan.Gateway(layout).ToString(),
+            layout.CaCertificate,
+            plan.ToDictionary(s => s.Name, s => s.Url.ToString()),
+            new LedgerManifest(plan.Single(s => s.Name == "policy").Environment["Ledger__SqlitePath"], plan.Single(s => s.Name == "policy").Environment["Ledger__SigningKeyPath"]),
+            [.. partners.Select(p => new PartnerManifest(p.Id, p.Name, p.Domain, layout.PartnerCertificate(p.Id), layout.PartnerKey(p.Id)))],
+            layout.Logs);
+        manifest.Write(layout.Manifest);
+        return manifest;
+    }
+
+    /// <summary>Completes when any service stops on its own: the exchange is then no longer whole.</summary>
+    public async Task<ChildProcess> AnyExitedAsync() =>
+        _processes[Array.IndexOf([.. _processes.Select(p => p.Exited)], await Task.WhenAny(_processes.Select(p => p.Exited)))];
+
+    public async ValueTask DisposeAsync()
+    {
+        // The gateway first, so no new calls arrive while the services behind it stop.
+        for (var i = _processes.Count - 1; i >= 0; i--)
+        {
+            await _processes[i].DisposeAsync();
+        }
+
+        _processes.Clear();
+    }
+
+    private SocketsHttpHandler GatewayHandler(PartnerFile partner) =>
+        HealthProbe.MutualTls(
+            X509Certificate2.CreateFromPemFile(layout.CaCertificate),
+            X509Certificate2.CreateFromPemFile(layout.PartnerCertificate(partner.Id), layout.PartnerKey(partner.Id)));
+}

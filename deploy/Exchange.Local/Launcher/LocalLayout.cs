@@ -1,0 +1,57 @@
+using System.Reflection;
+
+namespace Exchange.Local.Launcher;
+
+/// <summary>Where the local exchange keeps its files: everything under .exchange/ in the repository (git-ignored).</summary>
+public sealed record LocalLayout(string RepositoryRoot, string DataRoot, int BasePort)
+{
+    public string Pki => Path.Combine(DataRoot, "pki");
+
+    public string Secrets => Path.Combine(DataRoot, "secrets");
+
+    public string Data => Path.Combine(DataRoot, "data");
+
+    public string Logs => Path.Combine(DataRoot, "logs");
+
+    public string Manifest => Path.Combine(DataRoot, "local.json");
+
+    public string PartnerFiles => Path.Combine(RepositoryRoot, "deploy", "partners");
+
+    public string PolicyBundle => Path.Combine(RepositoryRoot, "policies");
+
+    public string CaCertificate => Path.Combine(Pki, "ca.pem");
+
+    public string CaKey => Path.Combine(Pki, "ca.key");
+
+    public string PseudonymKey => Path.Combine(Secrets, "pseudonym.key");
+
+    public string PartnerCertificate(string id) => Path.Combine(Pki, "partners", id + ".pem");
+
+    public string PartnerKey(string id) => Path.Combine(Pki, "partners", id + ".key");
+
+    public Uri Url(string scheme, int offset) => new($"{scheme}://127.0.0.1:{BasePort + offset}");
+
+    /// <summary>The built assembly of a service, in the configuration the launcher itself was built in.</summary>
+    public string Assembly(string projectDirectory, string assemblyName)
+    {
+        var configuration = typeof(LocalLayout).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "BuildConfiguration")?.Value ?? "Debug";
+        return Path.Combine(RepositoryRoot, projectDirectory, "bin", configuration, "net10.0", assemblyName + ".dll");
+    }
+
+    /// <summary>The repository root: where Exchange.sln is, searched upwards from the working directory.</summary>
+    public static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Exchange.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return typeof(LocalLayout).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "RepositoryRoot")?.Value?.TrimEnd('/')
+            ?? throw new InvalidOperationException("Run the launcher inside the repository (Exchange.sln not found).");
+    }
+}

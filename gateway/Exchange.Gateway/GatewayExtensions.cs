@@ -1,0 +1,41 @@
+using Exchange.Gateway.Identity;
+using Exchange.Gateway.Responses;
+using Exchange.Gateway.Routing;
+using Exchange.ServiceDefaults.Errors;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Exchange.Gateway;
+
+public static class GatewayExtensions
+{
+    public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<GatewayOptions>()
+            .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
+            .Validate(o => !o.Validate().Any(), "Gateway options are invalid")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<PartnerDirectory>();
+        var (routes, clusters) = RouteTable.Build(builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions());
+        builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
+        return builder;
+    }
+
+    public static WebApplication MapGateway(this WebApplication app)
+    {
+        // A changed partner list swaps the whole route table at once.
+        var provider = app.Services.GetRequiredService<InMemoryConfigProvider>();
+        app.Services.GetRequiredService<IOptionsMonitor<GatewayOptions>>().OnChange(options =>
+        {
+            var (routes, clusters) = RouteTable.Build(options);
+            provider.Update(routes, clusters);
+        });
+
+        app.UseMiddleware<CallerIdentityMiddleware>();
+        app.MapReverseProxy();
+        app.MapFallback(context => GrpcStatusResponse.WriteAsync(
+            context, StatusCode.NotFound, ReasonCodes.UnknownHolder, "No service holds data for the named holder."));
+        return app;
+    }
+}

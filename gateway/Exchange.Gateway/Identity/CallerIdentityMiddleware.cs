@@ -1,0 +1,56 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Exchange.Gateway.Responses;
+using Exchange.ServiceDefaults.Errors;
+using Exchange.ServiceDefaults.Identity;
+using Grpc.Core;
+
+namespace Exchange.Gateway.Identity;
+
+/// <summary>
+/// Establishes who is calling from what cannot be forged here: the client certificate the TLS
+/// handshake verified. Whatever identity headers the caller sent are dropped first; only the
+/// gateway's own are forwarded.
+/// </summary>
+public sealed partial class CallerIdentityMiddleware(RequestDelegate next, PartnerDirectory partners, ILogger<CallerIdentityMiddleware> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        foreach (var header in context.Request.Headers.Keys.Where(IsReserved).ToList())
+        {
+            context.Request.Headers.Remove(header);
+        }
+
+        var certificate = context.Connection.ClientCertificate;
+        var organisationId = certificate?.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        if (certificate is null || string.IsNullOrEmpty(organisationId))
+        {
+            await GrpcStatusResponse.WriteAsync(context, StatusCode.Unauthenticated, ReasonCodes.Unauthenticated, "A client certificate is required.");
+            return;
+        }
+
+        var partner = partners.Find(organisationId);
+        if (partner is null || partner.Suspended)
+        {
+            LogUnknownPartner(logger, organisationId);
+            await GrpcStatusResponse.WriteAsync(context, StatusCode.PermissionDenied, ReasonCodes.UnknownOrganisation, "The organisation is not an admitted partner.");
+            return;
+        }
+
+        context.Request.Headers[ExchangeHeaders.Organisation] = partner.Id;
+        context.Request.Headers[ExchangeHeaders.CertificateThumbprint] = Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));
+        if (string.IsNullOrWhiteSpace(context.Request.Headers[ExchangeHeaders.Holder]))
+        {
+            // Publishing and reading one's own inbox go to one's own domain service.
+            context.Request.Headers[ExchangeHeaders.Holder] = partner.Id;
+        }
+
+        await next(context);
+    }
+
+    private static bool IsReserved(string header) =>
+        header.StartsWith(ExchangeHeaders.ReservedPrefix, StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Refused a certificate for organisation {OrganisationId}: not an admitted partner")]
+    private static partial void LogUnknownPartner(ILogger logger, string organisationId);
+}

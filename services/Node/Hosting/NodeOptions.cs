@@ -1,0 +1,50 @@
+using Exchange.Contracts.V1;
+
+namespace Exchange.Node.Hosting;
+
+/// <summary>What a domain service hosts and whom it talks to.</summary>
+public sealed record NodeOptions
+{
+    public const string Section = "Node";
+
+    /// <summary>The organisations whose data this service holds, e.g. ["politie-zwb"].</summary>
+    public IReadOnlyList<string> Organisations { get; init; } = [];
+
+    /// <summary>Where the signal store and the data-protection key ring live.</summary>
+    public string DataDirectory { get; init; } = string.Empty;
+
+    /// <summary>The policy service (which also hosts the ledger).</summary>
+    public Uri? PolicyAddress { get; init; }
+
+    /// <summary>The index service: involvements, routing, pseudonym translation.</summary>
+    public Uri? IndexAddress { get; init; }
+
+    /// <summary>How long a decision may take before the disclosure fails closed.</summary>
+    public TimeSpan PolicyDeadline { get; init; } = TimeSpan.FromSeconds(5);
+
+    public IEnumerable<string> Validate()
+    {
+        if (Organisations.Count == 0)
+        {
+            yield return $"{Section}:Organisations must name at least one hosted organisation.";
+        }
+
+        if (string.IsNullOrWhiteSpace(DataDirectory))
+        {
+            yield return $"{Section}:DataDirectory is required.";
+        }
+
+        if (PolicyAddress is null)
+        {
+            yield return $"{Section}:PolicyAddress is required: no disclosure without a decision.";
+        }
+
+        if (PolicyDeadline <= TimeSpan.Zero)
+        {
+            yield return $"{Section}:PolicyDeadline must be positive.";
+        }
+    }
+}
+
+/// <summary>The domain a node serves and the payload package it accepts; fixed per service in code.</summary>
+public sealed record NodeDomain(Domain Domain, string PayloadPackage);

@@ -1,0 +1,101 @@
+using Exchange.Contracts.Classification;
+using Exchange.Contracts.V1;
+using Exchange.Node.Hosting;
+using Exchange.Node.Pseudonyms;
+using Exchange.Node.Redaction;
+using Exchange.Node.Store;
+using Exchange.Node.Validation;
+using Exchange.ServiceDefaults.Errors;
+using Exchange.ServiceDefaults.Identity;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Exchange.Node.Publishing;
+
+/// <summary>
+/// Accepts a signal from the organisation that recorded it: checks it, replaces the organisation's
+/// pseudonyms by exchange pseudonyms, stores it once, and hands it to routing.
+/// </summary>
+public sealed class SignalPublisher(
+    NodeContext node,
+    SignalStore store,
+    PseudonymCodec codec,
+    IEnumerable<IPayloadValidator> validators,
+    IEnumerable<ISignalRouter> routers,
+    TimeProvider time)
+{
+    private readonly Dictionary<string, IPayloadValidator> _validators = validators.ToDictionary(v => v.PayloadType, StringComparer.Ordinal);
+
+    public async Task<PublishResponse> PublishAsync(CallerIdentity caller, Signal signal, FieldPaths paths, CancellationToken cancellationToken)
+    {
+        node.RequireHosted(caller.OrganisationId);
+        var violations = new FieldViolations();
+        EnvelopeValidator.Validate(signal, caller.OrganisationId, codec, paths, violations);
+        if (EnvelopeValidator.ValidatePayloadType(signal, node.Domain.PayloadPackage, paths.Payload, violations))
+        {
+            var payload = Payloads.Unpack(signal.Payload)!;
+            if (_validators.TryGetValue(payload.Descriptor.FullName, out var validator))
+            {
+                validator.Validate(payload, signal, paths, violations);
+            }
+
+            ValidatePayloadSubjects(payload, caller.OrganisationId, paths.Payload, violations);
+        }
+
+        violations.ThrowIfAny();
+
+        var stored = ToExchangeForm(signal, caller.OrganisationId);
+        var (result, duplicate) = store.Add(stored);
+        if (!duplicate)
+        {
+            foreach (var router in routers)
+            {
+                await router.RouteAsync(result, cancellationToken);
+            }
+        }
+
+        return new PublishResponse { SignalId = result.Id, Duplicate = duplicate };
+    }
+
+    private void ValidatePayloadSubjects(Google.Protobuf.IMessage payload, string organisationId, string path, FieldViolations violations)
+    {
+        foreach (var pseudonym in SubjectReferences.Collect(payload))
+        {
+            if (!codec.TryFromOrganisation(pseudonym, organisationId, out _))
+            {
+                violations.Add(path, "names a subject that is not a pseudonym of your organisation");
+                return;
+            }
+        }
+    }
+
+    private Signal ToExchangeForm(Signal published, string organisationId)
+    {
+        string ToExchange(string pseudonym) =>
+            codec.TryFromOrganisation(pseudonym, organisationId, out var exchange) ? exchange : throw new InvalidOperationException("validated pseudonym did not translate");
+
+        var payload = Payloads.Unpack(published.Payload)!;
+        SubjectReferences.Rewrite(payload, ToExchange);
+        var signal = new Signal
+        {
+            Id = Guid.CreateVersion7().ToString(),
+            HolderOrganisationId = organisationId,
+            Provenance = published.Provenance.Clone(),
+            OccurredAt = published.OccurredAt,
+            Payload = Any.Pack(payload),
+            IdempotencyKey = published.IdempotencyKey,
+            PublishedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
+        };
+        signal.Provenance.RecordedBy.OrganisationId = organisationId;
+        signal.Subjects.AddRange(published.Subjects
+            .Select(s => ToExchange(s.Pseudonym))
+            .Distinct(StringComparer.Ordinal)
+            .Select(s => new SubjectRef { Pseudonym = s }));
+        return signal;
+    }
+}
+
+/// <summary>Delivers a stored signal to every involved organisation (each delivery a decided disclosure).</summary>
+public interface ISignalRouter
+{
+    Task RouteAsync(StoredSignal signal, CancellationToken cancellationToken);
+}

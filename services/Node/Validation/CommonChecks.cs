@@ -1,0 +1,42 @@
+using Exchange.Contracts.V1;
+using Exchange.ServiceDefaults.Errors;
+
+namespace Exchange.Node.Validation;
+
+/// <summary>Checks that payload validators of every domain share.</summary>
+public static class CommonChecks
+{
+    public static void RequireSubject(this FieldViolations violations, SubjectRef? subject, string field) =>
+        violations.Require(subject is { Pseudonym.Length: > 0 }, field, "the person is required");
+
+    public static void RequireSubjects(this FieldViolations violations, IReadOnlyCollection<SubjectRef> subjects, string field) =>
+        violations.Require(subjects.Count > 0 && subjects.All(s => s.Pseudonym.Length > 0), field, "at least one person is required");
+
+    public static void RequireText(this FieldViolations violations, string value, string field, int maxLength = 10_000)
+    {
+        violations.Require(!string.IsNullOrWhiteSpace(value), field, "is required");
+        violations.Require(value.Length <= maxLength, field, $"at most {maxLength} characters");
+    }
+
+    public static void RequireDefined<TEnum>(this FieldViolations violations, TEnum value, string field)
+        where TEnum : struct, Enum =>
+        violations.Require(Enum.IsDefined(value) && Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) != 0, field, "a known value is required");
+
+    /// <summary>A period needs a start; its end, when given (or required), must follow the start.</summary>
+    public static void RequirePeriod(this FieldViolations violations, Period? period, string field, bool endRequired)
+    {
+        if (period?.Start is null)
+        {
+            violations.Add($"{field}.start", "the start is required");
+            return;
+        }
+
+        if (period.End is null)
+        {
+            violations.Require(!endRequired, $"{field}.end", "the end is required");
+            return;
+        }
+
+        violations.Require(period.End.ToDateTimeOffset() > period.Start.ToDateTimeOffset(), $"{field}.end", "must follow the start");
+    }
+}

@@ -1,0 +1,74 @@
+using Exchange.Contracts.Classification;
+using Exchange.Contracts.V1;
+using Exchange.Node.Pseudonyms;
+using Exchange.ServiceDefaults.Errors;
+using Exchange.ServiceDefaults.Identity;
+
+namespace Exchange.Node.Validation;
+
+/// <summary>A checked pull request, with the subject translated to its exchange pseudonym.</summary>
+public sealed record ValidDisclosureRequest(string Subject, string? ActingFor, Actor Requester);
+
+public static class DisclosureRequestValidator
+{
+    public static ValidDisclosureRequest Validate(DisclosureRequest request, CallerIdentity caller, PseudonymCodec codec)
+    {
+        var violations = new FieldViolations();
+        var subject = Subject(request.Subject, "subject.pseudonym", caller, codec, violations, required: true);
+        var actingFor = Subject(request.ActingFor, "acting_for.pseudonym", caller, codec, violations, required: false);
+
+        violations.Require(request.Purpose != Purpose.Unspecified && Enum.IsDefined(request.Purpose), "purpose", "a known purpose is required");
+        violations.Require(request.LegalBasis is { Id.Length: > 0 }, "legal_basis.id", "the legal basis is required");
+        violations.Require(request.Categories.Count > 0, "categories", "at least one data category is required");
+        for (var i = 0; i < request.Categories.Count; i++)
+        {
+            var category = request.Categories[i];
+            violations.Require(category != DataCategory.Unspecified && Enum.IsDefined(category), $"categories[{i}]", "unknown data category");
+        }
+
+        var requester = request.Requester;
+        violations.Require(requester is { Role.Length: > 0 }, "requester.role", "the acting professional's role is required");
+        violations.Require(requester is { ProfessionalId.Length: > 0 }, "requester.professional_id", "the acting professional is required");
+        if (request.BreakGlass is not null)
+        {
+            violations.Require(!string.IsNullOrWhiteSpace(request.BreakGlass.Justification), "break_glass.justification", "break-glass needs a written justification");
+        }
+
+        for (var i = 0; i < request.PayloadTypes.Count; i++)
+        {
+            violations.Require(Payloads.ByName.ContainsKey(request.PayloadTypes[i]), $"payload_types[{i}]", "unknown payload type");
+        }
+
+        violations.ThrowIfAny();
+
+        // Identity comes from the gateway, never from the body: a mismatch is an attempt to act as someone else.
+        if (requester.OrganisationId.Length > 0 && requester.OrganisationId != caller.OrganisationId)
+        {
+            RpcErrors.PermissionDenied(ReasonCodes.ActorMismatch, "requester.organisation_id is not the authenticated organisation.");
+        }
+
+        return new ValidDisclosureRequest(subject!, actingFor, new Actor
+        {
+            OrganisationId = caller.OrganisationId,
+            Role = requester.Role,
+            ProfessionalId = requester.ProfessionalId,
+        });
+    }
+
+    private static string? Subject(SubjectRef? reference, string field, CallerIdentity caller, PseudonymCodec codec, FieldViolations violations, bool required)
+    {
+        if (reference is null || reference.Pseudonym.Length == 0)
+        {
+            violations.Require(!required, field, "the subject's pseudonym is required");
+            return null;
+        }
+
+        if (codec.TryFromOrganisation(reference.Pseudonym, caller.OrganisationId, out var exchange))
+        {
+            return exchange;
+        }
+
+        violations.Add(field, "not a pseudonym of your organisation; resolve the person through exchange.v1.Pseudonyms first");
+        return null;
+    }
+}

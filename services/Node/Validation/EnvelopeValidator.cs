@@ -1,0 +1,81 @@
+using Exchange.Contracts.Classification;
+using Exchange.Contracts.V1;
+using Exchange.Node.Pseudonyms;
+using Exchange.ServiceDefaults.Errors;
+
+namespace Exchange.Node.Validation;
+
+/// <summary>What every published signal needs, whatever its domain: subjects, provenance, a time.</summary>
+public static class EnvelopeValidator
+{
+    public static void Validate(Signal signal, string organisationId, PseudonymCodec codec, FieldPaths paths, FieldViolations violations)
+    {
+        violations.Require(signal.Subjects.Count > 0, paths.Subjects, "at least one subject is required");
+        for (var i = 0; i < signal.Subjects.Count; i++)
+        {
+            violations.Require(
+                codec.TryFromOrganisation(signal.Subjects[i].Pseudonym, organisationId, out _),
+                $"{paths.Subjects}[{i}].pseudonym",
+                "not a pseudonym of your organisation; resolve the person through exchange.v1.Pseudonyms first");
+        }
+
+        var provenance = signal.Provenance;
+        violations.Require(provenance is not null, paths.Provenance, "provenance is required: who recorded this, when, on what it rests");
+        if (provenance is not null)
+        {
+            violations.Require(
+                provenance.RecordedBy is { ProfessionalId.Length: > 0 },
+                $"{paths.Provenance}.recorded_by.professional_id",
+                "the recording professional is required");
+            violations.Require(provenance.RecordedAt is not null, $"{paths.Provenance}.recorded_at", "the recording time is required");
+            if (provenance.RecordedBy is { OrganisationId.Length: > 0 } recordedBy)
+            {
+                violations.Require(recordedBy.OrganisationId == organisationId, $"{paths.Provenance}.recorded_by.organisation_id", "must be your own organisation");
+            }
+
+            for (var i = 0; i < provenance.Sources.Count; i++)
+            {
+                violations.Require(provenance.Sources[i].Kind != SourceKind.Unspecified, $"{paths.Provenance}.sources[{i}].kind", "the kind of source is required");
+            }
+        }
+
+        violations.Require(signal.OccurredAt is not null, paths.OccurredAt, "when it happened is required");
+        if (signal.OccurredAt is not null && provenance?.RecordedAt is not null)
+        {
+            violations.Require(
+                signal.OccurredAt.ToDateTimeOffset() <= DateTimeOffset.UtcNow.AddMinutes(5),
+                paths.OccurredAt,
+                "lies in the future");
+        }
+
+        violations.Require(signal.IdempotencyKey.Length <= 128, paths.IdempotencyKey, "at most 128 characters");
+    }
+
+    /// <summary>Checks that the payload is present and of a type this domain publishes.</summary>
+    public static bool ValidatePayloadType(Signal signal, string payloadPackage, string path, FieldViolations violations)
+    {
+        if (signal.Payload is null)
+        {
+            violations.Add(path, "the payload is required");
+            return false;
+        }
+
+        var type = Payloads.TypeName(signal.Payload);
+        if (!Payloads.ByName.TryGetValue(type, out var descriptor) || descriptor.File.Package != payloadPackage)
+        {
+            violations.Add(path, $"'{type}' is not a {payloadPackage} payload");
+            return false;
+        }
+
+        return true;
+    }
+}
+
+/// <summary>How the envelope's fields are named in the request at hand (typed publishes nest them under "header").</summary>
+public sealed record FieldPaths(string Subjects, string Provenance, string OccurredAt, string IdempotencyKey, string Payload)
+{
+    public static FieldPaths Generic { get; } = new("signal.subjects", "signal.provenance", "signal.occurred_at", "signal.idempotency_key", "signal.payload");
+
+    public static FieldPaths Typed(string payloadField) =>
+        new("header.subjects", "header.provenance", "header.occurred_at", "header.idempotency_key", payloadField);
+}
