@@ -1,6 +1,8 @@
 using Exchange.Gateway.Identity;
+using Exchange.Gateway.Limits;
 using Exchange.Gateway.Responses;
 using Exchange.Gateway.Routing;
+using Exchange.Gateway.Security;
 using Exchange.ServiceDefaults.Errors;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -17,11 +19,21 @@ public static class GatewayExtensions
             .Validate(o => !o.Validate().Any(), "Gateway options are invalid")
             .ValidateOnStart();
         builder.Services.AddSingleton<PartnerDirectory>();
-        var (routes, clusters) = RouteTable.Build(builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions());
+        // The gateway answers only its own health service; any other gRPC path is for the proxy, not for
+        // ASP.NET Core gRPC's "unimplemented service" answer.
+        builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.IgnoreUnknownServices = true);
+        var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.Services.AddPartnerRateLimiting(options.RateLimit);
+        var (routes, clusters) = RouteTable.Build(options);
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
         return builder;
     }
 
+    /// <summary>
+    /// The request path, in order: verified identity from the certificate (inbound identity headers
+    /// dropped), the partner's rate limit, the token and the rule table, the message size, the deadline,
+    /// and only then the proxy.
+    /// </summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
         // A changed partner list swaps the whole route table at once.
@@ -33,6 +45,12 @@ public static class GatewayExtensions
         });
 
         app.UseMiddleware<CallerIdentityMiddleware>();
+        app.UseRateLimiter();
+        app.UseMiddleware<GatewayAuthorizationMiddleware>();
+        app.UseMiddleware<MessageSizeMiddleware>();
+        app.UseMiddleware<DeadlineMiddleware>();
+        // Routing after identity: a call that names no holder is routed to the caller's own service.
+        app.UseRouting();
         app.MapReverseProxy();
         app.MapFallback(context => GrpcStatusResponse.WriteAsync(
             context, StatusCode.NotFound, ReasonCodes.UnknownHolder, "No service holds data for the named holder."));

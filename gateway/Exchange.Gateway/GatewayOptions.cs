@@ -1,8 +1,9 @@
 using Exchange.Contracts.V1;
+using Exchange.ServiceDefaults.Hosting;
 
 namespace Exchange.Gateway;
 
-/// <summary>The partners the gateway admits and where each one's traffic goes.</summary>
+/// <summary>The partners the gateway admits, where each one's traffic goes, and the limits every call meets.</summary>
 public sealed record GatewayOptions
 {
     public const string Section = "Gateway";
@@ -11,6 +12,16 @@ public sealed record GatewayOptions
 
     /// <summary>The index service: involvements and pseudonyms.</summary>
     public Uri? IndexAddress { get; init; }
+
+    /// <summary>Other platform services by gRPC service name, e.g. ledger.v1.LedgerService → the policy service.</summary>
+    public IReadOnlyList<PlatformRoute> PlatformRoutes { get; init; } = [];
+
+    public RateLimitOptions RateLimit { get; init; } = new();
+
+    /// <summary>Largest gRPC message the gateway forwards.</summary>
+    public int MaxMessageBytes { get; init; } = ServiceDefaultsExtensions.MaxMessageBytes;
+
+    public DeadlineOptions Deadlines { get; init; } = new();
 
     public IEnumerable<string> Validate()
     {
@@ -42,6 +53,29 @@ public sealed record GatewayOptions
                 yield return $"{Section}:Partners:{i}:Domain is required.";
             }
         }
+
+        for (var i = 0; i < PlatformRoutes.Count; i++)
+        {
+            if (PlatformRoutes[i].Services.Count == 0 || PlatformRoutes[i].Address is null)
+            {
+                yield return $"{Section}:PlatformRoutes:{i} needs Services and an Address.";
+            }
+        }
+
+        if (RateLimit.PermitsPerSecond <= 0 || RateLimit.Burst <= 0)
+        {
+            yield return $"{Section}:RateLimit:PermitsPerSecond and Burst must be positive.";
+        }
+
+        if (MaxMessageBytes <= 0 || MaxMessageBytes > ServiceDefaultsExtensions.MaxMessageBytes)
+        {
+            yield return $"{Section}:MaxMessageBytes must be positive and at most {ServiceDefaultsExtensions.MaxMessageBytes}.";
+        }
+
+        if (Deadlines.Default <= TimeSpan.Zero || Deadlines.Default > Deadlines.Max || Deadlines.Max > Deadlines.MaxStreaming)
+        {
+            yield return $"{Section}:Deadlines must satisfy 0 < Default <= Max <= MaxStreaming.";
+        }
     }
 }
 
@@ -57,4 +91,33 @@ public sealed record PartnerRoute
     public Uri? ServiceAddress { get; init; }
 
     public bool Suspended { get; init; }
+}
+
+/// <summary>gRPC services (by full name) that one platform service answers.</summary>
+public sealed record PlatformRoute
+{
+    public IReadOnlyList<string> Services { get; init; } = [];
+
+    public Uri? Address { get; init; }
+}
+
+/// <summary>A token bucket per partner organisation: a sustained rate and a burst on top.</summary>
+public sealed record RateLimitOptions
+{
+    public int PermitsPerSecond { get; init; } = 50;
+
+    public int Burst { get; init; } = 100;
+}
+
+/// <summary>
+/// Every call gets a deadline: the caller's, capped, or the default when it sent none, so a stuck
+/// call cannot hold a backend forever. Streams (the inbox) may stay open longer.
+/// </summary>
+public sealed record DeadlineOptions
+{
+    public TimeSpan Default { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan Max { get; init; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan MaxStreaming { get; init; } = TimeSpan.FromMinutes(15);
 }

@@ -1,8 +1,11 @@
+using Exchange.Identity;
 using Exchange.ServiceDefaults.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("exchange-identity");
+builder.AddServiceHosting("exchange-identity");
+builder.AddIdentityService();
 
 var app = builder.Build();
 app.MapServiceDefaults();
+app.MapIdentityService();
 app.Run();

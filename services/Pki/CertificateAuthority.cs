@@ -1,4 +1,5 @@
 using System.Net;
+using System.Numerics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -19,7 +20,7 @@ public sealed class CertificateAuthority : IDisposable
     public static CertificateAuthority Create(string name, TimeSpan? validity = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN={Escape(name)}"), key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(Name(name, null), key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
@@ -45,7 +46,7 @@ public sealed class CertificateAuthority : IDisposable
             san.AddIpAddress(address);
         }
 
-        return Issue($"CN={Escape(commonName)}", Oids.ServerAuthentication, san.Build(), DateTimeOffset.UtcNow.AddMinutes(-5), validity ?? TimeSpan.FromDays(825));
+        return Issue(Name(commonName, null), Oids.ServerAuthentication, san.Build(), DateTimeOffset.UtcNow.AddMinutes(-5), validity ?? TimeSpan.FromDays(825));
     }
 
     /// <summary>
@@ -54,16 +55,30 @@ public sealed class CertificateAuthority : IDisposable
     /// </summary>
     public X509Certificate2 IssueClient(string organisationId, string organisationName, DateTimeOffset? notBefore = null, TimeSpan? validity = null)
     {
-        var subject = $"CN={Escape(organisationId)}, O={Escape(organisationName)}";
-        return Issue(subject, Oids.ClientAuthentication, null, notBefore ?? DateTimeOffset.UtcNow.AddMinutes(-5), validity ?? TimeSpan.FromDays(365));
+        return Issue(Name(organisationId, organisationName), Oids.ClientAuthentication, null, notBefore ?? DateTimeOffset.UtcNow.AddMinutes(-5), validity ?? TimeSpan.FromDays(365));
+    }
+
+    /// <summary>
+    /// A certificate revocation list (DER) signed by this CA, naming every revoked certificate.
+    /// Relying parties refuse a list past its next update, so it must be re-issued before then.
+    /// </summary>
+    public byte[] IssueRevocationList(IEnumerable<RevokedCertificate> revoked, BigInteger number, DateTimeOffset nextUpdate, DateTimeOffset? thisUpdate = null)
+    {
+        var builder = new CertificateRevocationListBuilder();
+        foreach (var entry in revoked)
+        {
+            builder.AddEntry(Convert.FromHexString(entry.SerialNumber), entry.RevokedAt, X509RevocationReason.KeyCompromise);
+        }
+
+        return builder.Build(Certificate, number, nextUpdate, HashAlgorithmName.SHA256, thisUpdate: thisUpdate ?? DateTimeOffset.UtcNow.AddMinutes(-1));
     }
 
     public void Dispose() => Certificate.Dispose();
 
-    private X509Certificate2 Issue(string subject, string usageOid, X509Extension? san, DateTimeOffset notBefore, TimeSpan validity)
+    private X509Certificate2 Issue(X500DistinguishedName subject, string usageOid, X509Extension? san, DateTimeOffset notBefore, TimeSpan validity)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName(subject), key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usageOid)], false));
@@ -85,7 +100,18 @@ public sealed class CertificateAuthority : IDisposable
         return issued.CopyWithPrivateKey(key);
     }
 
-    private static string Escape(string value) => value.Replace(",", "\\,", StringComparison.Ordinal).Replace("=", "\\=", StringComparison.Ordinal);
+    /// <summary>Built attribute by attribute, so that a comma or quote in an organisation's name cannot change the DN.</summary>
+    private static X500DistinguishedName Name(string commonName, string? organisation)
+    {
+        var builder = new X500DistinguishedNameBuilder();
+        if (!string.IsNullOrEmpty(organisation))
+        {
+            builder.AddOrganizationName(organisation);
+        }
+
+        builder.AddCommonName(commonName);
+        return builder.Build();
+    }
 
     private static class Oids
     {

@@ -25,6 +25,13 @@ public static class PemFiles
         }
     }
 
+    /// <summary>
+    /// A certificate without its key. (<c>X509Certificate2.CreateFromPemFile(path)</c> with one argument
+    /// expects the key in the same file and fails on a plain certificate.)
+    /// </summary>
+    public static X509Certificate2 ReadCertificate(string certificatePath) =>
+        X509Certificate2.CreateFromPem(File.ReadAllText(certificatePath));
+
     /// <summary>Hex SHA-256 of the certificate, the form the registry and tokens use.</summary>
     public static string Thumbprint(X509Certificate2 certificate) =>
         Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));

@@ -1,36 +1,37 @@
 using System.Security.Cryptography.X509Certificates;
+using Exchange.ServiceDefaults.Hosting;
 using Grpc.Core;
 using Grpc.Net.Client;
 
 namespace Exchange.Testing;
 
-/// <summary>A partner organisation's gRPC channel to the gateway: real TLS, its own client certificate.</summary>
+/// <summary>A partner organisation's gRPC channel to the gateway: real TLS, its own client certificate, and its access token.</summary>
 public static class PartnerChannel
 {
-    public static GrpcChannel Create(Uri gateway, X509Certificate2 ca, X509Certificate2? clientCertificate)
+    /// <summary>A channel whose every call carries a token bound to <paramref name="clientCertificate"/>.</summary>
+    public static GrpcChannel Create(Uri gateway, X509Certificate2 ca, X509Certificate2 clientCertificate, PartnerTokenClient tokens) =>
+        Create(gateway, ca, clientCertificate, tokens.CallCredentials);
+
+    /// <summary>A channel without tokens (or with other credentials), to show what the gateway does to such calls.</summary>
+    public static GrpcChannel Create(Uri gateway, X509Certificate2 ca, X509Certificate2? clientCertificate, CallCredentials? credentials = null)
     {
+        var trust = new TrustStore(ca);
         var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
             SslOptions =
             {
                 ClientCertificates = clientCertificate is null ? null : new X509CertificateCollection { clientCertificate },
-                RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                {
-                    if (certificate is null)
-                    {
-                        return false;
-                    }
-
-                    using var chain = new X509Chain();
-                    chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                    chain.ChainPolicy.CustomTrustStore.Add(ca);
-                    chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                    return chain.Build(new X509Certificate2(certificate));
-                },
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) => trust.ValidatesServer(certificate, errors),
             },
         };
-        return GrpcChannel.ForAddress(gateway, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+        return GrpcChannel.ForAddress(gateway, new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            DisposeHttpClient = true,
+            Credentials = credentials is null ? null : ChannelCredentials.Create(ChannelCredentials.SecureSsl, credentials),
+            MaxSendMessageSize = null,
+        });
     }
 
     /// <summary>Call metadata naming the holder organisation whose data is asked for.</summary>

@@ -9,7 +9,8 @@ namespace Exchange.Testing;
 
 /// <summary>
 /// One exchange service hosted in the test process on a real loopback socket (Kestrel, port chosen
-/// by the OS), wired exactly as its Program.cs wires it: the same extension methods.
+/// by the OS), wired exactly as its Program.cs wires it: the same extension methods. Services check
+/// callers' tokens as in production: give them <see cref="TestIdentity.TokenValidation"/>.
 /// </summary>
 public sealed class RunningService : IAsyncDisposable
 {
@@ -36,7 +37,8 @@ public sealed class RunningService : IAsyncDisposable
         IReadOnlyDictionary<string, string?> configuration,
         Action<WebApplicationBuilder> add,
         Action<WebApplication> map,
-        ILoggerProvider? logs = null)
+        ILoggerProvider? logs = null,
+        bool issuesTokens = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -54,7 +56,16 @@ public sealed class RunningService : IAsyncDisposable
         }
 
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(5));
-        builder.AddServiceDefaults(name);
+        if (issuesTokens)
+        {
+            // The identity service issues tokens and serves no partner RPC (its Program.cs does the same).
+            builder.AddServiceHosting(name);
+        }
+        else
+        {
+            builder.AddServiceDefaults(name);
+        }
+
         add(builder);
         var app = builder.Build();
         map(app);

@@ -4,7 +4,11 @@ using Exchange.Pki;
 
 namespace Exchange.Testing;
 
-/// <summary>A fresh exchange CA with a loopback server certificate and client certificates, as PEM files.</summary>
+/// <summary>
+/// A fresh exchange CA as PEM files, laid out as <see cref="PkiDirectory"/> (the launcher's and
+/// <c>exchange pki</c>'s layout): a loopback server certificate, partner client certificates, and a
+/// published, signed CRL that the gateway and the identity service check.
+/// </summary>
 public sealed class TestPki : IDisposable
 {
     private readonly TempDirectory _directory = new("exchange-pki");
@@ -12,27 +16,45 @@ public sealed class TestPki : IDisposable
 
     public TestPki()
     {
-        _ca = CertificateAuthority.Create("Need-to-Know Exchange test CA");
-        CaPath = _directory.File("ca.pem");
-        PemFiles.Write(_ca.Certificate, CaPath);
-        using var server = _ca.IssueServer("exchange-gateway", ["localhost"], [IPAddress.Loopback, IPAddress.IPv6Loopback]);
-        ServerCertificatePath = _directory.File("server.pem");
-        ServerKeyPath = _directory.File("server.key");
-        PemFiles.Write(server, ServerCertificatePath, ServerKeyPath);
+        Directory = new PkiDirectory(_directory.Path);
+        Directory.Initialise("Need-to-Know Exchange test CA");
+        _ca = Directory.OpenAuthority();
+        using var server = Directory.IssueServer("server", ["localhost"], [IPAddress.Loopback, IPAddress.IPv6Loopback]);
     }
+
+    public PkiDirectory Directory { get; }
 
     public CertificateAuthority Authority => _ca;
 
-    public string CaPath { get; }
+    public string CaPath => Directory.CaCertificatePath;
 
-    public string ServerCertificatePath { get; }
+    public string ServerCertificatePath => Directory.ServerCertificatePath("server");
 
-    public string ServerKeyPath { get; }
+    public string ServerKeyPath => Directory.ServerKeyPath("server");
+
+    public string RevocationListPath => Directory.RevocationListPath;
 
     public X509Certificate2 Ca => _ca.Certificate;
 
+    /// <summary>The partner's client certificate (CN = organisation id), issued once and kept as files.</summary>
     public X509Certificate2 ClientCertificate(string organisationId, string? name = null) =>
-        _ca.IssueClient(organisationId, name ?? organisationId);
+        Directory.IssueClient(organisationId, name ?? organisationId);
+
+    public string ClientCertificatePath(string organisationId) => Directory.ClientCertificatePath(organisationId);
+
+    /// <summary>Revokes the certificate and publishes the new CRL at once.</summary>
+    public void Revoke(X509Certificate2 certificate) => Directory.Revoke(certificate);
+
+    /// <summary>Endpoint settings for a TLS endpoint that requires (or asks for) client certificates of this CA.</summary>
+    public IReadOnlyDictionary<string, string?> TlsEndpoint(bool requireClientCertificate) => new Dictionary<string, string?>
+    {
+        ["Endpoint:Url"] = "https://127.0.0.1:0",
+        ["Endpoint:CertificatePath"] = ServerCertificatePath,
+        ["Endpoint:KeyPath"] = ServerKeyPath,
+        ["Endpoint:ClientCaPath"] = CaPath,
+        ["Endpoint:ClientRevocationListPath"] = RevocationListPath,
+        ["Endpoint:RequireClientCertificate"] = requireClientCertificate ? "true" : "false",
+    };
 
     public void Dispose()
     {

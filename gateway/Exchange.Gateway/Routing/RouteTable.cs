@@ -1,11 +1,13 @@
+using Exchange.ServiceDefaults.Identity;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Exchange.Gateway.Routing;
 
 /// <summary>
-/// Builds the proxy's routes from the partner list: platform services by gRPC service path, and every
+/// Builds the proxy's routes from configuration: platform services by gRPC service path, and every
 /// other call to the domain service of the holder named in <c>exchange-holder</c>. A partner that later
-/// runs its own domain service only changes its address here.
+/// runs its own domain service only changes its address here (the onboarding issue feeds this from the
+/// registry). Routing decides where an allowed call goes; whether it is allowed is decided before.
 /// </summary>
 public static class RouteTable
 {
@@ -16,22 +18,19 @@ public static class RouteTable
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(GatewayOptions options)
     {
         var routes = new List<RouteConfig>();
-        var clusters = new List<ClusterConfig> { Cluster(IndexCluster, options.IndexAddress!) };
-        foreach (var service in IndexServices)
+        var clusters = new List<ClusterConfig>();
+        var activity = options.Deadlines.MaxStreaming;
+        AddPlatform(routes, clusters, IndexCluster, IndexServices, options.IndexAddress!, activity);
+        for (var i = 0; i < options.PlatformRoutes.Count; i++)
         {
-            routes.Add(new RouteConfig
-            {
-                RouteId = "platform-" + service,
-                ClusterId = IndexCluster,
-                Order = 0,
-                Match = new RouteMatch { Path = $"/{service}/{{**method}}" },
-            });
+            var platform = options.PlatformRoutes[i];
+            AddPlatform(routes, clusters, $"platform-{i}", platform.Services, platform.Address!, activity);
         }
 
         foreach (var partner in options.Partners.Where(p => !p.Suspended))
         {
             var cluster = "holder-" + partner.Id;
-            clusters.Add(Cluster(cluster, partner.ServiceAddress!));
+            clusters.Add(Cluster(cluster, partner.ServiceAddress!, activity));
             routes.Add(new RouteConfig
             {
                 RouteId = cluster,
@@ -40,7 +39,7 @@ public static class RouteTable
                 Match = new RouteMatch
                 {
                     Path = "/{**method}",
-                    Headers = [new RouteHeader { Name = Exchange.ServiceDefaults.Identity.ExchangeHeaders.Holder, Values = [partner.Id], Mode = HeaderMatchMode.ExactHeader }],
+                    Headers = [new RouteHeader { Name = ExchangeHeaders.Holder, Values = [partner.Id], Mode = HeaderMatchMode.ExactHeader }],
                 },
             });
         }
@@ -48,7 +47,22 @@ public static class RouteTable
         return (routes, clusters);
     }
 
-    private static ClusterConfig Cluster(string id, Uri address) => new()
+    private static void AddPlatform(List<RouteConfig> routes, List<ClusterConfig> clusters, string cluster, IEnumerable<string> services, Uri address, TimeSpan activity)
+    {
+        clusters.Add(Cluster(cluster, address, activity));
+        foreach (var service in services)
+        {
+            routes.Add(new RouteConfig
+            {
+                RouteId = "platform-" + service,
+                ClusterId = cluster,
+                Order = 0,
+                Match = new RouteMatch { Path = $"/{service}/{{**method}}" },
+            });
+        }
+    }
+
+    private static ClusterConfig Cluster(string id, Uri address, TimeSpan activity) => new()
     {
         ClusterId = id,
         Destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal)
@@ -56,10 +70,12 @@ public static class RouteTable
             ["primary"] = new() { Address = address.ToString() },
         },
         // Services behind the gateway speak HTTP/2 only; without this YARP would downgrade to HTTP/1.1.
+        // The activity timeout backs up the deadline the gateway sets on every call.
         HttpRequest = new Yarp.ReverseProxy.Forwarder.ForwarderRequestConfig
         {
             Version = new Version(2, 0),
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            ActivityTimeout = activity,
         },
     };
 }

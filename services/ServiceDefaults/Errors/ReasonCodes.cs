@@ -19,6 +19,19 @@ public static class ReasonCodes
     public const string ScopeMissing = "SCOPE_MISSING";
     public const string DomainNotAllowed = "DOMAIN_NOT_ALLOWED";
     public const string RateLimited = "RATE_LIMITED";
+
+    // Caller authentication and authorization (gateway and services).
+    public const string CertificateRequired = "CERTIFICATE_REQUIRED";
+    public const string TokenMissing = "TOKEN_MISSING";
+    public const string TokenInvalid = "TOKEN_INVALID";
+    public const string TokenExpired = "TOKEN_EXPIRED";
+    public const string TokenWrongAudience = "TOKEN_WRONG_AUDIENCE";
+    public const string TokenNotBound = "TOKEN_NOT_BOUND";
+    public const string IdentityMismatch = "IDENTITY_MISMATCH";
+    public const string IdentityUnavailable = "IDENTITY_UNAVAILABLE";
+    public const string RpcNotExposed = "RPC_NOT_EXPOSED";
+    public const string HolderNotCaller = "HOLDER_NOT_CALLER";
+    public const string MessageTooLarge = "MESSAGE_TOO_LARGE";
     public const string InternalError = "INTERNAL_ERROR";
 
     // Policy outcomes.

@@ -22,6 +22,10 @@ public sealed record EndpointOptions
     /// <summary>PEM CA certificate that client certificates must chain to.</summary>
     public string? ClientCaPath { get; init; }
 
+    /// <summary>PEM CRL signed by that CA; required with <see cref="ClientCaPath"/>, re-read when it changes.</summary>
+    public string? ClientRevocationListPath { get; init; }
+
+    /// <summary>True: no connection without a valid client certificate. False: one is asked for but optional.</summary>
     public bool RequireClientCertificate { get; init; }
 
     public Uri ParsedUrl => new(Url);
@@ -52,6 +56,11 @@ public sealed record EndpointOptions
         if (RequireClientCertificate && string.IsNullOrEmpty(ClientCaPath))
         {
             yield return $"{Section}:ClientCaPath is required when client certificates are required.";
+        }
+
+        if (!string.IsNullOrEmpty(ClientCaPath) && string.IsNullOrEmpty(ClientRevocationListPath))
+        {
+            yield return $"{Section}:ClientRevocationListPath is required with {Section}:ClientCaPath: client certificates are checked against the CA's CRL.";
         }
 
         foreach (var (name, path) in new[] { ("CertificatePath", CertificatePath), ("KeyPath", KeyPath), ("ClientCaPath", ClientCaPath) })

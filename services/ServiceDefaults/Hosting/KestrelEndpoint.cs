@@ -27,7 +27,7 @@ public static class KestrelEndpoint
                     X509Certificate2.CreateFromPemFile(options.CertificatePath!, options.KeyPath).Export(X509ContentType.Pkcs12), null);
                 if (options.ClientCaPath is not null)
                 {
-                    var trust = TrustStore.Load(options.ClientCaPath);
+                    var trust = TrustStore.Load(options.ClientCaPath, options.ClientRevocationListPath);
                     // HTTP/2 cannot renegotiate: the certificate must be asked for in the handshake.
                     https.ClientCertificateMode = options.RequireClientCertificate
                         ? ClientCertificateMode.RequireCertificate

@@ -1,4 +1,5 @@
 using Exchange.ServiceDefaults.Interceptors;
+using Exchange.ServiceDefaults.Security;
 using Exchange.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -14,13 +15,36 @@ using OpenTelemetry.Trace;
 
 namespace Exchange.ServiceDefaults.Hosting;
 
-/// <summary>What every exchange service does the same way: endpoint, gRPC, health, reflection, telemetry.</summary>
+/// <summary>
+/// What every exchange service does the same way: endpoint, gRPC, health, reflection, telemetry, and
+/// the authorization of every call against a validated, certificate-bound access token.
+/// </summary>
 public static class ServiceDefaultsExtensions
 {
     /// <summary>Largest message a service accepts; payloads are case signals, not documents.</summary>
     public const int MaxMessageBytes = 1024 * 1024;
 
+    /// <summary>
+    /// Hosting and caller authorization: every partner RPC is checked against its token and the rule
+    /// table (<see cref="RpcPermissions"/>). Needs the <c>Tokens</c> section; the service does not start without it.
+    /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
+    {
+        builder.AddServiceHosting(serviceName);
+        builder.Services.AddOptions<TokenOptions>()
+            .Bind(builder.Configuration.GetSection(TokenOptions.Section))
+            .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<TokenOptions>, TokenOptionsValidator>();
+        builder.Services.AddSingleton<AccessTokenValidator>();
+        builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.Interceptors.Add<CallerAuthorizationInterceptor>());
+        return builder;
+    }
+
+    /// <summary>
+    /// Hosting only, for the one service that issues tokens instead of checking them (identity) and
+    /// serves no partner RPC.
+    /// </summary>
+    public static WebApplicationBuilder AddServiceHosting(this WebApplicationBuilder builder, string serviceName)
     {
         builder.Services.AddOptions<EndpointOptions>()
             .Bind(builder.Configuration.GetSection(EndpointOptions.Section))
@@ -76,10 +100,17 @@ public static class ServiceDefaultsExtensions
 
     private sealed class EndpointOptionsValidator : IValidateOptions<EndpointOptions>
     {
-        public ValidateOptionsResult Validate(string? name, EndpointOptions options)
-        {
-            var failures = options.Validate().ToList();
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-        }
+        public ValidateOptionsResult Validate(string? name, EndpointOptions options) => Result(options.Validate());
+    }
+
+    private sealed class TokenOptionsValidator : IValidateOptions<TokenOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, TokenOptions options) => Result(options.Validate());
+    }
+
+    private static ValidateOptionsResult Result(IEnumerable<string> failures)
+    {
+        var list = failures.ToList();
+        return list.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(list);
     }
 }

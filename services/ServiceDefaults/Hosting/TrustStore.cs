@@ -1,41 +1,72 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Exchange.Pki;
 
 namespace Exchange.ServiceDefaults.Hosting;
 
 /// <summary>
-/// Trusts exactly one private CA, without touching the machine's store, and optionally
-/// a list of revoked certificate serial numbers.
+/// Trusts exactly one private CA, without touching the machine's store, and refuses certificates its
+/// revocation list names. Client certificates must also be meant for client authentication, so a
+/// server certificate of the same CA cannot stand in for a partner.
 /// </summary>
 public sealed class TrustStore
 {
-    private readonly X509Certificate2 _ca;
-    private readonly Func<IReadOnlySet<string>> _revokedSerials;
+    private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
+    private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
 
-    public TrustStore(X509Certificate2 ca, Func<IReadOnlySet<string>>? revokedSerials = null)
+    private readonly X509Certificate2 _ca;
+    private readonly RevocationFile? _revocation;
+
+    public TrustStore(X509Certificate2 ca, RevocationFile? revocation = null)
     {
         _ca = ca;
-        _revokedSerials = revokedSerials ?? (static () => new HashSet<string>());
+        _revocation = revocation;
     }
 
     public X509Certificate2 Authority => _ca;
 
-    public static TrustStore Load(string caPemPath, Func<IReadOnlySet<string>>? revokedSerials = null) =>
-        new(X509Certificate2.CreateFromPemFile(caPemPath), revokedSerials);
+    public static TrustStore Load(string caPemPath, string? revocationListPath = null)
+    {
+        var ca = PemFiles.ReadCertificate(caPemPath);
+        return new TrustStore(ca, revocationListPath is null ? null : new RevocationFile(revocationListPath, ca, TimeProvider.System));
+    }
 
     public bool Validates(X509Certificate2 certificate) => Validate(certificate) is null;
 
-    /// <summary>Null when the certificate chains to the CA, is in its validity period and not revoked; otherwise why not.</summary>
-    public string? Validate(X509Certificate2 certificate)
+    /// <summary>Null when a client certificate chains to the CA, is in its validity period and not revoked; otherwise why not.</summary>
+    public string? Validate(X509Certificate2 certificate) => Validate(certificate, ClientAuthentication);
+
+    /// <summary>The same checks for a server certificate (the identity service, the gateway).</summary>
+    public string? ValidateServer(X509Certificate2 certificate) => Validate(certificate, ServerAuthentication);
+
+    /// <summary>
+    /// A TLS callback for clients of exchange endpoints: the host name must match (the platform checked
+    /// that) and the chain must end at this CA, not at any root the machine happens to trust.
+    /// </summary>
+    public bool ValidatesServer(X509Certificate? certificate, System.Net.Security.SslPolicyErrors errors)
+    {
+        if (certificate is null || (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) != 0)
+        {
+            return false;
+        }
+
+        using var server = new X509Certificate2(certificate);
+        return ValidateServer(server) is null;
+    }
+
+    private string? Validate(X509Certificate2 certificate, string usage)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(_ca);
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(usage));
+        // Revocation is checked below against the exchange's own CRL: the platform would go online for it.
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = DateTime.Now;
         if (!chain.Build(certificate))
         {
             var status = chain.ChainStatus.Length > 0 ? chain.ChainStatus[0].Status.ToString() : "untrusted";
-            return $"certificate does not chain to the exchange CA ({status})";
+            return $"certificate is not valid for the exchange CA ({status})";
         }
 
         if (!chain.ChainElements[^1].Certificate.RawDataMemory.Span.SequenceEqual(_ca.RawDataMemory.Span))
@@ -43,6 +74,6 @@ public sealed class TrustStore
             return "certificate does not chain to the exchange CA";
         }
 
-        return _revokedSerials().Contains(certificate.SerialNumber) ? "certificate is revoked" : null;
+        return _revocation?.Check(certificate);
     }
 }

@@ -1,0 +1,26 @@
+namespace Exchange.ServiceDefaults.Security;
+
+/// <summary>Claims the identity service puts in access tokens and every validator reads.</summary>
+public static class ExchangeClaims
+{
+    /// <summary>The organisation the client belongs to (the CN of its certificate).</summary>
+    public const string Organisation = "exchange_org";
+
+    /// <summary>The organisation's domain (police, veilig-thuis, child-protection, social-team).</summary>
+    public const string Domain = "exchange_domain";
+
+    public const string ClientId = "client_id";
+
+    public const string Scope = "scope";
+
+    /// <summary>RFC 8705 confirmation: <c>{"x5t#S256": base64url(SHA-256(certificate DER))}</c>.</summary>
+    public const string Confirmation = "cnf";
+
+    public const string CertificateThumbprint = "x5t#S256";
+
+    /// <summary>The resource (audience) of the exchange's partner API: the gateway and every service behind it.</summary>
+    public const string ApiAudience = "exchange-api";
+
+    /// <summary>The resource of the privacy officers' console; its tokens are not accepted by the API.</summary>
+    public const string ConsoleAudience = "exchange-console";
+}

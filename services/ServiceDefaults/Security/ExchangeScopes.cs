@@ -1,0 +1,23 @@
+namespace Exchange.ServiceDefaults.Security;
+
+/// <summary>
+/// OAuth scopes, one per capability. A client is granted only those its role needs; partners
+/// program against these strings, so never rename one.
+/// </summary>
+public static class ExchangeScopes
+{
+    public const string SignalsPublish = "exchange.signals.publish";
+    public const string SignalsSubscribe = "exchange.signals.subscribe";
+    public const string DisclosuresRequest = "exchange.disclosures.request";
+    public const string Involvements = "exchange.involvements";
+    public const string LedgerReview = "exchange.ledger.review";
+    public const string RegistryAdmin = "exchange.registry.admin";
+
+    /// <summary>Every capability scope of the exchange API.</summary>
+    public static readonly IReadOnlyList<string> All =
+        [SignalsPublish, SignalsSubscribe, DisclosuresRequest, Involvements, LedgerReview, RegistryAdmin];
+
+    /// <summary>What an organisational system of a partner needs, and no more.</summary>
+    public static readonly IReadOnlyList<string> Partner =
+        [SignalsPublish, SignalsSubscribe, DisclosuresRequest, Involvements];
+}

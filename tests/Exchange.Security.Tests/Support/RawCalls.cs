@@ -1,0 +1,53 @@
+using Exchange.ServiceDefaults.Errors;
+using Grpc.Core;
+using Grpc.Net.Client;
+
+namespace Exchange.Security.Tests.Support;
+
+/// <summary>The status a call ended with, and the reason code it carried.</summary>
+public sealed record CallOutcome(StatusCode Code, string? Reason, string Detail, int Messages)
+{
+    public override string ToString() => $"{Code} {Reason} ({Detail})";
+}
+
+/// <summary>
+/// Calls any RPC by path with raw protobuf bytes, as any gRPC client would put them on the wire, so one
+/// test can try every RPC of every contract. An empty body is a valid, empty request message.
+/// </summary>
+public static class RawCalls
+{
+    private static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
+
+    public static async Task<CallOutcome> CallAsync(GrpcChannel channel, string path, bool streaming, Metadata? headers = null, byte[]? body = null)
+    {
+        var trimmed = path.TrimStart('/');
+        var service = trimmed[..trimmed.IndexOf('/', StringComparison.Ordinal)];
+        var name = trimmed[(trimmed.IndexOf('/', StringComparison.Ordinal) + 1)..];
+        var options = new CallOptions(headers ?? [], DateTime.UtcNow.AddSeconds(5));
+        var messages = 0;
+        try
+        {
+            if (streaming)
+            {
+                var method = new Method<byte[], byte[]>(MethodType.ServerStreaming, service, name, Bytes, Bytes);
+                using var call = channel.CreateCallInvoker().AsyncServerStreamingCall(method, null, options, body ?? []);
+                while (await call.ResponseStream.MoveNext(CancellationToken.None))
+                {
+                    messages++;
+                }
+            }
+            else
+            {
+                var unary = new Method<byte[], byte[]>(MethodType.Unary, service, name, Bytes, Bytes);
+                await channel.CreateCallInvoker().AsyncUnaryCall(unary, null, options, body ?? []);
+                messages++;
+            }
+
+            return new CallOutcome(StatusCode.OK, null, string.Empty, messages);
+        }
+        catch (RpcException exception)
+        {
+            return new CallOutcome(exception.StatusCode, RpcErrors.ReasonOf(exception), exception.Status.Detail, messages);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using Exchange.Identity;
+using Exchange.ServiceDefaults.Security;
+using Microsoft.Extensions.Logging;
+
+namespace Exchange.Testing;
+
+/// <summary>A partner organisation as the tests know it.</summary>
+public sealed record TestPartner(string Id, string Name, string Domain)
+{
+    /// <summary>The four demo partners of the acceptance scenario (deploy/partners/*.yaml).</summary>
+    public static readonly IReadOnlyList<TestPartner> Demo =
+    [
+        new("politie-zwb", "Politie eenheid Zeeland-West-Brabant", "police"),
+        new("vt-mwb", "Veilig Thuis Midden- en West-Brabant", "veilig-thuis"),
+        new("rvdk-zuidwest", "Raad voor de Kinderbescherming regio Zuidwest", "child-protection"),
+        new("swt-tilburg", "Sociaal wijkteam Tilburg", "social-team"),
+    ];
+}
+
+/// <summary>
+/// The real identity service (OpenIddict, SQLite) on a loopback HTTPS socket, with a client per partner
+/// registered for the partner's certificate and the partner scopes. Services and the gateway validate
+/// its tokens through <see cref="TokenValidation"/>; partners get tokens through <see cref="TokenClient"/>.
+/// <code>
+/// using var pki = new TestPki();
+/// await using var identity = await TestIdentity.StartAsync(pki, TestPartner.Demo);
+/// var service = await RunningService.StartAsync(..., identity.TokenValidation.Concat(...), ...);
+/// using var tokens = identity.TokenClient("vt-mwb");
+/// using var channel = PartnerChannel.Create(gateway, pki.Ca, pki.ClientCertificate("vt-mwb"), tokens);
+/// </code>
+/// </summary>
+public sealed class TestIdentity : IAsyncDisposable
+{
+    private readonly TempDirectory _directory;
+    private readonly TestPki _pki;
+
+    private TestIdentity(RunningService service, TempDirectory directory, TestPki pki)
+    {
+        Service = service;
+        _directory = directory;
+        _pki = pki;
+    }
+
+    public RunningService Service { get; }
+
+    /// <summary>The issuer, e.g. https://127.0.0.1:41234/.</summary>
+    public Uri Issuer => new(Service.Address, "/");
+
+    /// <summary>The <c>Tokens</c> settings every service and the gateway need to validate this issuer's tokens.</summary>
+    public IReadOnlyDictionary<string, string?> TokenValidation => new Dictionary<string, string?>
+    {
+        ["Tokens:Issuer"] = Issuer.AbsoluteUri,
+        ["Tokens:IssuerCaPath"] = _pki.CaPath,
+        ["Tokens:Audience"] = ExchangeClaims.ApiAudience,
+        ["Tokens:ClockSkew"] = "00:00:05",
+        ["Tokens:UnknownKeyRefreshInterval"] = "00:00:01",
+    };
+
+    /// <summary>
+    /// Starts the identity service. <paramref name="extra"/> adds or overrides settings (more clients,
+    /// shorter lifetimes); the issuer is fixed after the port is known, so clients and tests agree on it.
+    /// </summary>
+    public static async Task<TestIdentity> StartAsync(
+        TestPki pki, IEnumerable<TestPartner> partners, IReadOnlyDictionary<string, string?>? extra = null, ILoggerProvider? logs = null)
+    {
+        var directory = new TempDirectory("exchange-identity");
+        var port = FreePort();
+        var configuration = new Dictionary<string, string?>(pki.TlsEndpoint(requireClientCertificate: false))
+        {
+            ["Endpoint:Url"] = $"https://127.0.0.1:{port}",
+            ["Identity:Issuer"] = $"https://127.0.0.1:{port}/",
+            ["Identity:KeysDirectory"] = directory.Subdirectory("keys"),
+            ["Identity:Store:Provider"] = "Sqlite",
+            ["Identity:Store:ConnectionString"] = $"Data Source={directory.File("identity.db")}",
+        };
+        var index = 0;
+        foreach (var partner in partners)
+        {
+            using var certificate = pki.ClientCertificate(partner.Id, partner.Name);
+            foreach (var (key, value) in SystemClient(index++, partner.Id, partner, pki.ClientCertificatePath(partner.Id), ExchangeScopes.Partner))
+            {
+                configuration[key] = value;
+            }
+        }
+
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        var service = await RunningService.StartAsync(
+            "exchange-identity", typeof(IdentityServiceExtensions), configuration,
+            b => b.AddIdentityService(), a => a.MapIdentityService(), logs, issuesTokens: true);
+        return new TestIdentity(service, directory, pki);
+    }
+
+    /// <summary>Settings that register one more system client (index <paramref name="index"/> in Identity:Clients).</summary>
+    public static IReadOnlyDictionary<string, string?> SystemClient(
+        int index, string clientId, TestPartner partner, string certificatePath, IReadOnlyList<string> scopes, TimeSpan? lifetime = null)
+    {
+        var prefix = $"Identity:Clients:{index.ToString(CultureInfo.InvariantCulture)}:";
+        var settings = new Dictionary<string, string?>
+        {
+            [prefix + "ClientId"] = clientId,
+            [prefix + "Kind"] = "System",
+            [prefix + "DisplayName"] = partner.Name,
+            [prefix + "OrganisationId"] = partner.Id,
+            [prefix + "Domain"] = partner.Domain,
+            [prefix + "CertificatePaths:0"] = certificatePath,
+        };
+        for (var i = 0; i < scopes.Count; i++)
+        {
+            settings[$"{prefix}Scopes:{i.ToString(CultureInfo.InvariantCulture)}"] = scopes[i];
+        }
+
+        if (lifetime is { } value)
+        {
+            settings[prefix + "AccessTokenLifetime"] = value.ToString("c", CultureInfo.InvariantCulture);
+        }
+
+        return settings;
+    }
+
+    /// <summary>A token client for a partner's system, authenticating with the partner's certificate.</summary>
+    public PartnerTokenClient TokenClient(
+        string organisationId, ClientAuthentication authentication = ClientAuthentication.TlsClientCertificate, string? clientId = null, IReadOnlyList<string>? scopes = null) =>
+        new(Issuer, _pki.Ca, _pki.ClientCertificate(organisationId), clientId ?? organisationId, authentication, scopes);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Service.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    /// <summary>
+    /// The issuer must be known before the service starts (it is in its configuration), so the port is
+    /// chosen here; the OS hands out ports without reuse for a while, so the race is theoretical.
+    /// </summary>
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
