@@ -4,6 +4,7 @@ using Exchange.Gateway.Responses;
 using Exchange.Gateway.Routing;
 using Exchange.Gateway.Security;
 using Exchange.ServiceDefaults.Errors;
+using Exchange.ServiceDefaults.Hosting;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
@@ -18,7 +19,17 @@ public static class GatewayExtensions
             .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
             .Validate(o => !o.Validate().Any(), "Gateway options are invalid")
             .ValidateOnStart();
+        // No switch turns this off: partners reach the gateway over TLS with a certificate of the exchange CA, or not at all.
+        builder.Services.AddOptions<EndpointOptions>()
+            .Validate(e => e.IsHttps && e.RequireClientCertificate, "The gateway must listen on https and require client certificates.");
         builder.Services.AddSingleton<PartnerDirectory>();
+        builder.Services.AddSingleton(provider =>
+        {
+            var endpoint = provider.GetRequiredService<IOptions<EndpointOptions>>().Value;
+            return TrustStore.Load(
+                endpoint.ClientCaPath ?? throw new InvalidOperationException("Endpoint:ClientCaPath is required: the gateway admits partners by certificate."),
+                endpoint.ClientRevocationListPath);
+        });
         // The gateway answers only its own health service; any other gRPC path is for the proxy, not for
         // ASP.NET Core gRPC's "unimplemented service" answer.
         builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.IgnoreUnknownServices = true);

@@ -27,6 +27,8 @@ public static class IdentityServiceExtensions
         builder.Services.AddOptions<IdentityOptions>().Bind(section).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>();
 
+        // Every token request is a database round trip; the command text is no operator's business.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddIdentityStore(options.Store);
@@ -74,10 +76,12 @@ public static class IdentityServiceExtensions
                     .EnableAuthorizationEndpointPassthrough();
 
                 // No shared secrets: a client proves itself with its certificate or a JWT signed with its key.
+                // And PKCE only with S256: "plain" would hand the verifier to whoever reads the authorization request.
                 server.Configure(o =>
                 {
                     o.ClientAuthenticationMethods.Remove(ClientAuthenticationMethods.ClientSecretBasic);
                     o.ClientAuthenticationMethods.Remove(ClientAuthenticationMethods.ClientSecretPost);
+                    o.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
                 });
             });
 

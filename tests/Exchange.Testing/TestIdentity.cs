@@ -53,7 +53,7 @@ public sealed class TestIdentity : IAsyncDisposable
         ["Tokens:Issuer"] = Issuer.AbsoluteUri,
         ["Tokens:IssuerCaPath"] = _pki.CaPath,
         ["Tokens:Audience"] = ExchangeClaims.ApiAudience,
-        ["Tokens:ClockSkew"] = "00:00:05",
+        ["Tokens:ClockSkew"] = "00:00:01",
         ["Tokens:UnknownKeyRefreshInterval"] = "00:00:01",
     };
 

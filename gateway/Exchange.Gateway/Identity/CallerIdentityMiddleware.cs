@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Exchange.Gateway.Responses;
 using Exchange.ServiceDefaults.Errors;
+using Exchange.ServiceDefaults.Hosting;
 using Exchange.ServiceDefaults.Identity;
 using Grpc.Core;
 
@@ -10,9 +11,10 @@ namespace Exchange.Gateway.Identity;
 /// <summary>
 /// Establishes who is calling from what cannot be forged here: the client certificate the TLS
 /// handshake verified. Whatever identity headers the caller sent are dropped first; only the
-/// gateway's own are forwarded.
+/// gateway's own are forwarded. The certificate is checked again on every call, so that one revoked
+/// (or expired) while its HTTP/2 connection stays open is refused from the next call on.
 /// </summary>
-public sealed partial class CallerIdentityMiddleware(RequestDelegate next, PartnerDirectory partners, ILogger<CallerIdentityMiddleware> logger)
+public sealed partial class CallerIdentityMiddleware(RequestDelegate next, PartnerDirectory partners, TrustStore trust, ILogger<CallerIdentityMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -25,7 +27,14 @@ public sealed partial class CallerIdentityMiddleware(RequestDelegate next, Partn
         var organisationId = certificate?.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
         if (certificate is null || string.IsNullOrEmpty(organisationId))
         {
-            await GrpcStatusResponse.WriteAsync(context, StatusCode.Unauthenticated, ReasonCodes.Unauthenticated, "A client certificate is required.");
+            await GrpcStatusResponse.WriteAsync(context, StatusCode.Unauthenticated, ReasonCodes.CertificateRequired, "A client certificate is required.");
+            return;
+        }
+
+        if (trust.Validate(certificate) is { } problem)
+        {
+            LogRejectedCertificate(logger, organisationId, problem);
+            await GrpcStatusResponse.WriteAsync(context, StatusCode.Unauthenticated, ReasonCodes.CertificateRejected, "The client certificate is no longer accepted.");
             return;
         }
 
@@ -50,6 +59,9 @@ public sealed partial class CallerIdentityMiddleware(RequestDelegate next, Partn
 
     private static bool IsReserved(string header) =>
         header.StartsWith(ExchangeHeaders.ReservedPrefix, StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Refused the certificate of {OrganisationId} on an open connection: {Problem}")]
+    private static partial void LogRejectedCertificate(ILogger logger, string organisationId, string problem);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Refused a certificate for organisation {OrganisationId}: not an admitted partner")]
     private static partial void LogUnknownPartner(ILogger logger, string organisationId);

@@ -15,13 +15,18 @@ public sealed class DeadlineMiddleware(RequestDelegate next, IOptionsMonitor<Gat
 
     public Task InvokeAsync(HttpContext context)
     {
-        var deadlines = options.CurrentValue.Deadlines;
         var streaming = context.Items[typeof(RpcRule)] is RpcRule { Streaming: true };
-        var max = streaming ? deadlines.MaxStreaming : deadlines.Max;
-        var requested = TryParse(context.Request.Headers[Header].ToString(), out var asked) ? asked : (streaming ? max : deadlines.Default);
-        var applied = requested < max ? requested : max;
+        var applied = Apply(context.Request.Headers[Header].ToString(), streaming, options.CurrentValue.Deadlines);
         context.Request.Headers[Header] = Math.Max(1, (long)applied.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "m";
         return next(context);
+    }
+
+    /// <summary>The deadline a call gets, from the <c>grpc-timeout</c> it sent (or none).</summary>
+    public static TimeSpan Apply(string? requested, bool streaming, DeadlineOptions deadlines)
+    {
+        var max = streaming ? deadlines.MaxStreaming : deadlines.Max;
+        var asked = TryParse(requested ?? string.Empty, out var value) ? value : (streaming ? max : deadlines.Default);
+        return asked < max ? asked : max;
     }
 
     /// <summary>gRPC's TimeoutValue: at most 8 digits and a unit (H, M, S, m, u, n).</summary>

@@ -22,6 +22,7 @@ public static class ReasonCodes
 
     // Caller authentication and authorization (gateway and services).
     public const string CertificateRequired = "CERTIFICATE_REQUIRED";
+    public const string CertificateRejected = "CERTIFICATE_REJECTED";
     public const string TokenMissing = "TOKEN_MISSING";
     public const string TokenInvalid = "TOKEN_INVALID";
     public const string TokenExpired = "TOKEN_EXPIRED";

@@ -7,6 +7,7 @@ using Exchange.Gateway;
 using Exchange.Index;
 using Exchange.Pki;
 using Exchange.Police;
+using Exchange.ServiceDefaults.Hosting;
 using Exchange.ServiceDefaults.Security;
 using Exchange.SocialTeam;
 using Exchange.Testing;
@@ -29,6 +30,9 @@ public sealed class SecuredExchange : IAsyncLifetime
 
     /// <summary>A police client whose tokens live two seconds, to watch one expire.</summary>
     public const string ShortLivedClient = "politie-zwb-kort";
+
+    /// <summary>A second social-team client with a certificate of its own, which a test revokes.</summary>
+    public const string RevocableClient = "swt-tilburg-tweede";
 
     public const string ConsoleClient = "exchange-console";
     public const string ConsoleUserName = "fg.vt-mwb";
@@ -65,11 +69,17 @@ public sealed class SecuredExchange : IAsyncLifetime
     /// <summary>The privacy officers' system's own certificate: CN vt-mwb, a key of its own.</summary>
     public X509Certificate2 PrivacyOfficerCertificate { get; private set; } = null!;
 
+    /// <summary>The certificate of <see cref="RevocableClient"/>: CN swt-tilburg, a key of its own.</summary>
+    public X509Certificate2 RevocableCertificate { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         PrivacyOfficerCertificate = Pki.Authority.IssueClient("vt-mwb", "Veilig Thuis Midden- en West-Brabant, FG");
         var officerPath = _data.File("vt-mwb-fg.pem");
         PemFiles.Write(PrivacyOfficerCertificate, officerPath, _data.File("vt-mwb-fg.key"));
+        RevocableCertificate = Pki.Authority.IssueClient("swt-tilburg", "Sociaal wijkteam Tilburg");
+        var revocablePath = _data.File("swt-tilburg-tweede.pem");
+        PemFiles.Write(RevocableCertificate, revocablePath, _data.File("swt-tilburg-tweede.key"));
         var passwordFile = _data.File("console-password.txt");
         await File.WriteAllTextAsync(passwordFile, ConsolePassword);
 
@@ -92,6 +102,8 @@ public sealed class SecuredExchange : IAsyncLifetime
         Merge(extra, TestIdentity.SystemClient(4, PrivacyOfficerClient, vt, officerPath, [ExchangeScopes.LedgerReview]));
         Merge(extra, TestIdentity.SystemClient(
             5, ShortLivedClient, police, Pki.ClientCertificatePath("politie-zwb"), ExchangeScopes.Partner, TimeSpan.FromSeconds(2)));
+        Merge(extra, TestIdentity.SystemClient(
+            7, RevocableClient, TestPartner.Demo.Single(p => p.Id == "swt-tilburg"), revocablePath, ExchangeScopes.Partner));
         foreach (var partner in TestPartner.Demo)
         {
             Pki.ClientCertificate(partner.Id, partner.Name).Dispose();
@@ -170,6 +182,7 @@ public sealed class SecuredExchange : IAsyncLifetime
         _tokens.GetOrAdd(clientId, id => id switch
         {
             PrivacyOfficerClient => new PartnerTokenClient(Identity.Issuer, Pki.Ca, PrivacyOfficerCertificate, id),
+            RevocableClient => new PartnerTokenClient(Identity.Issuer, Pki.Ca, RevocableCertificate, id),
             ShortLivedClient => Identity.TokenClient("politie-zwb", clientId: id),
             _ => Identity.TokenClient(id),
         });
@@ -178,6 +191,7 @@ public sealed class SecuredExchange : IAsyncLifetime
     public X509Certificate2 Certificate(string clientId) => clientId switch
     {
         PrivacyOfficerClient => PrivacyOfficerCertificate,
+        RevocableClient => RevocableCertificate,
         ShortLivedClient => Pki.ClientCertificate("politie-zwb"),
         _ => Pki.ClientCertificate(clientId),
     };
@@ -219,6 +233,7 @@ public sealed class SecuredExchange : IAsyncLifetime
         }
 
         PrivacyOfficerCertificate?.Dispose();
+        RevocableCertificate?.Dispose();
         Pki.Dispose();
         _data.Dispose();
     }
@@ -236,6 +251,7 @@ public sealed class SecuredExchange : IAsyncLifetime
             app =>
             {
                 Backend.Observe(app);
+                app.MapServiceDefaults();
                 map(app);
             },
             Logs);
