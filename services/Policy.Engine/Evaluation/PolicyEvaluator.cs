@@ -12,6 +12,12 @@ namespace Exchange.Policy.Engine.Evaluation;
 /// </summary>
 internal static class PolicyEvaluator
 {
+    public static PolicyDecision Decide(CompiledBundle bundle, DecideRequest request, in DecisionFacts facts, DateTimeOffset now)
+    {
+        var trace = default(NoTrace);
+        return Decide(bundle, request, facts, now, ref trace);
+    }
+
     public static PolicyDecision Decide<TTrace>(CompiledBundle bundle, DecideRequest request, in DecisionFacts facts, DateTimeOffset now, ref TTrace trace)
         where TTrace : struct, IEvaluationTrace
     {
