@@ -39,13 +39,16 @@ public sealed partial class DisclosureLedger : IDisclosureLedger, IAsyncDisposab
 
     public ILedgerStore Store => _store;
 
+    /// <summary>Append transactions committed since opening; with group commit, fewer than the appends.</summary>
+    public long Commits => _writer.Commits;
+
     /// <summary>The latest signed checkpoint, or null before the first.</summary>
     public SignedCheckpoint? LatestCheckpoint => _writer.LatestCheckpoint;
 
     public static ILedgerStore CreateStore(LedgerOptions options) => options.Store switch
     {
         LedgerStoreKind.Postgres => new PostgresLedgerStore(options.PostgresConnectionString!),
-        _ => new SqliteLedgerStore(options.SqlitePath),
+        _ => new SqliteLedgerStore(options.SqlitePath, options.SqliteBusyTimeout),
     };
 
     /// <summary>

@@ -51,7 +51,7 @@ public sealed class NoteSigner : IDisposable
             throw new FormatException("A signer key starts with PRIVATE+KEY+.");
         }
 
-        var parts = text[PrivateKeyPrefix.Length..].Split('+');
+        var parts = text[PrivateKeyPrefix.Length..].Split('+', 3);
         if (parts.Length != 3)
         {
             throw new FormatException("A signer key has the form PRIVATE+KEY+name+keyid+key.");

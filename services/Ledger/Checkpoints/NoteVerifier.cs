@@ -37,7 +37,7 @@ public sealed class NoteVerifier
 
     public static NoteVerifier Parse(string verifierKey)
     {
-        var parts = verifierKey.Trim().Split('+');
+        var parts = verifierKey.Trim().Split('+', 3);
         if (parts.Length != 3 || parts[1].Length != 8)
         {
             throw new FormatException("A verifier key has the form name+keyid+base64key.");

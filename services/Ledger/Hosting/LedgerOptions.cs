@@ -17,6 +17,9 @@ public sealed record LedgerOptions
 
     public string? PostgresConnectionString { get; init; }
 
+    /// <summary>How long an SQLite append waits for a write lock held by another process (e.g. a backup) before failing.</summary>
+    public TimeSpan SqliteBusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The Ed25519 signer key file; created (mode 0600) on first start when absent.</summary>
     public string SigningKeyPath { get; init; } = ".exchange/ledger/checkpoint-signing.key";
 
@@ -52,6 +55,11 @@ public sealed record LedgerOptions
             default:
                 errors.Add("Ledger:Store must be Sqlite or Postgres.");
                 break;
+        }
+
+        if (SqliteBusyTimeout < TimeSpan.Zero || SqliteBusyTimeout > TimeSpan.FromMinutes(5))
+        {
+            errors.Add("Ledger:SqliteBusyTimeout must be between 0 and 5 minutes.");
         }
 
         if (string.IsNullOrWhiteSpace(SigningKeyPath))

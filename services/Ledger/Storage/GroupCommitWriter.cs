@@ -32,6 +32,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private long _lastRecordedAtMicros;
     private bool _needsResync;
     private SignedCheckpoint? _latestCheckpoint;
+    private long _commits;
 
     public GroupCommitWriter(
         ILedgerStore store, MerkleTree tree, NoteSigner signer, SignedCheckpoint? latestCheckpoint,
@@ -49,6 +50,9 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     }
 
     public SignedCheckpoint? LatestCheckpoint => Volatile.Read(ref _latestCheckpoint);
+
+    /// <summary>Transactions committed with entries: with group commit, far fewer than appends under load.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     /// <summary>Queues canonical entries; completes with their sequences once the transaction is durable.</summary>
     public Task<IReadOnlyList<ulong>> AppendAsync(LedgerEntry[] entries)
@@ -155,6 +159,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             }
 
             await _store.AppendAsync(rows, CancellationToken.None);
+            Interlocked.Increment(ref _commits);
             _lastRecordedAtMicros = now;
             _tree.AppendRange(rows.Select(r => r.LeafHash));
         }

@@ -60,17 +60,20 @@ public sealed class SqliteLedgerStore : SqlLedgerStore
     private readonly string _path;
     private SqliteConnection? _writer;
     private SqliteCommand? _insert;
+    private readonly TimeSpan _busyTimeout;
     private SqliteParameter[] _insertParameters = [];
 
-    public SqliteLedgerStore(string path)
+    public SqliteLedgerStore(string path, TimeSpan? busyTimeout = null)
     {
         _path = Path.GetFullPath(path);
+        _busyTimeout = busyTimeout ?? TimeSpan.FromSeconds(5);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
-            DefaultTimeout = 30,
+            // Microsoft.Data.Sqlite retries a busy database until the command timeout (whole seconds).
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(_busyTimeout.TotalSeconds)),
         }.ToString();
     }
 
@@ -90,7 +93,8 @@ public sealed class SqliteLedgerStore : SqlLedgerStore
         await _writer.OpenAsync(cancellationToken);
         // WAL: readers never block the writer. FULL: the WAL is fsynced at every commit, so a
         // commit that returned survives a crash or power loss (NORMAL would lose the last ones).
-        await ExecuteAsync(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;", cancellationToken);
+        await ExecuteAsync(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", cancellationToken);
+        await ExecuteAsync(_writer, FormattableString.Invariant($"PRAGMA busy_timeout={(long)_busyTimeout.TotalMilliseconds};"), cancellationToken);
         await ExecuteAsync(_writer, Schema, cancellationToken);
 
         _insert = _writer.CreateCommand();
