@@ -23,7 +23,21 @@ public static class PageToken
     {
         lastSequence = 0;
         Span<byte> buffer = stackalloc byte[16];
-        if (!Base64Url.TryDecodeFromChars(token, buffer, out var written) || written != 9 || buffer[0] != Version)
+        int written;
+        try
+        {
+            if (!Base64Url.TryDecodeFromChars(token, buffer, out written))
+            {
+                return false;
+            }
+        }
+        catch (FormatException)
+        {
+            // Malformed base64 throws rather than returning false.
+            return false;
+        }
+
+        if (written != 9 || buffer[0] != Version)
         {
             return false;
         }
