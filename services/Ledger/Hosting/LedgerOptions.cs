@@ -35,8 +35,12 @@ public sealed record LedgerOptions
     /// <summary>Most entries one append call may carry.</summary>
     public int MaxEntriesPerAppend { get; init; } = 1000;
 
-    /// <summary>How often a new checkpoint is signed while the tree grows.</summary>
-    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// How often a new checkpoint is signed while the tree grows. It bounds how far a careful rewrite
+    /// (bytes, hash and columns recomputed together) can hide: verify locates it to the entries after
+    /// the last checkpoint that still matches.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Every problem with these options, empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
