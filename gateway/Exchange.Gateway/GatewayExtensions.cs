@@ -17,6 +17,9 @@ public static class GatewayExtensions
             .Validate(o => !o.Validate().Any(), "Gateway options are invalid")
             .ValidateOnStart();
         builder.Services.AddSingleton<PartnerDirectory>();
+
+        // The gateway hosts only its health service; every other gRPC call is proxied, not answered "unimplemented".
+        builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(o => o.IgnoreUnknownServices = true);
         var (routes, clusters) = RouteTable.Build(builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions());
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
         return builder;
@@ -32,7 +35,9 @@ public static class GatewayExtensions
             provider.Update(routes, clusters);
         });
 
+        // Identity first, routing after: routes match on the exchange-holder the middleware settles.
         app.UseMiddleware<CallerIdentityMiddleware>();
+        app.UseRouting();
         app.MapReverseProxy();
         app.MapFallback(context => GrpcStatusResponse.WriteAsync(
             context, StatusCode.NotFound, ReasonCodes.UnknownHolder, "No service holds data for the named holder."));

@@ -41,6 +41,7 @@ public static class NodeHostingExtensions
         services.AddSingleton<SignalStore>();
         services.AddSingleton<SignalPublisher>();
         services.AddSingleton<InboxStore>();
+        services.AddSingleton<IHolderNotices, LocalHolderNotices>();
         services.AddSingleton<RoutingStore>();
         services.AddSingleton<SignalRouter>();
         services.AddSingleton<ISignalRouter>(p => p.GetRequiredService<SignalRouter>());

@@ -20,7 +20,7 @@ public sealed class TrustStore
     public X509Certificate2 Authority => _ca;
 
     public static TrustStore Load(string caPemPath, Func<IReadOnlySet<string>>? revokedSerials = null) =>
-        new(X509Certificate2.CreateFromPemFile(caPemPath), revokedSerials);
+        new(X509CertificateLoader.LoadCertificateFromFile(caPemPath), revokedSerials);
 
     public bool Validates(X509Certificate2 certificate) => Validate(certificate) is null;
 
