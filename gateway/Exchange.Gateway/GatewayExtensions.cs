@@ -60,7 +60,7 @@ public static class GatewayExtensions
         app.UseMiddleware<GatewayAuthorizationMiddleware>();
         app.UseMiddleware<MessageSizeMiddleware>();
         app.UseMiddleware<DeadlineMiddleware>();
-        // Routing after identity: a call that names no holder is routed to the caller's own service.
+        // Identity first, routing after: routes match on the exchange-holder the identity middleware settles.
         app.UseRouting();
         app.MapReverseProxy();
         app.MapFallback(context => GrpcStatusResponse.WriteAsync(

@@ -14,6 +14,7 @@ public static class ChildProtectionServiceExtensions
         builder.Services.AddSingleton<IPayloadValidator, InvestigationStartedValidator>();
         builder.Services.AddSingleton<IPayloadValidator, ChildProtectionMeasureValidator>();
         builder.Services.AddSingleton<IPayloadValidator, CourtHearingScheduledValidator>();
+        builder.Services.AddSingleton<IPayloadValidator, SafetyAssessmentValidator>();
         return builder;
     }
 

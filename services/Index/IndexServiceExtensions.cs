@@ -1,5 +1,12 @@
+using Exchange.Index.Assessments;
+using Exchange.Index.Families;
+using Exchange.Index.Hosting;
+using Exchange.Index.Involvements;
 using Exchange.Index.Pseudonyms;
+using Exchange.Index.Routing;
+using Exchange.Index.Storage;
 using Exchange.Node.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Exchange.Index;
 
@@ -7,13 +14,31 @@ public static class IndexServiceExtensions
 {
     public static WebApplicationBuilder AddIndexService(this WebApplicationBuilder builder)
     {
-        builder.Services.AddExchangePseudonyms(builder.Configuration);
+        var services = builder.Services;
+        services.AddOptions<IndexOptions>()
+            .Bind(builder.Configuration.GetSection(IndexOptions.Section))
+            .Validate(o => !o.Validate().Any(), "Index options are invalid")
+            .ValidateOnStart();
+        services.AddExchangePseudonyms(builder.Configuration);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(p => new IndexDatabase(Path.Combine(p.GetRequiredService<IOptions<IndexOptions>>().Value.DataDirectory, "index.db")));
+        services.AddSingleton<InvolvementStore>();
+        services.AddSingleton<FamilyGraph>();
+        services.AddSingleton<PartnerCatalog>();
+        services.AddSingleton<Notifier>();
+        services.AddSingleton<DivergenceWatch>();
+
+        static IndexOptions Options(IServiceProvider p) => p.GetRequiredService<IOptions<IndexOptions>>().Value;
+        services.AddDisclosureClients(p => Options(p).PolicyAddress!, p => Options(p).CallDeadline);
         return builder;
     }
 
     public static WebApplication MapIndexService(this WebApplication app)
     {
         app.MapGrpcService<PseudonymsService>();
+        app.MapGrpcService<InvolvementsService>();
+        app.MapGrpcService<AssessmentsService>();
+        app.MapGrpcService<RoutingGrpcService>();
         return app;
     }
 }

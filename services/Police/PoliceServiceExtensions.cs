@@ -14,6 +14,7 @@ public static class PoliceServiceExtensions
         builder.Services.AddSingleton<IPayloadValidator, DomesticViolenceIncidentValidator>();
         builder.Services.AddSingleton<IPayloadValidator, RestrainingOrderValidator>();
         builder.Services.AddSingleton<IPayloadValidator, AlarmDeviceIssuedValidator>();
+        builder.Services.AddSingleton<IPayloadValidator, RiskAssessmentValidator>();
         return builder;
     }
 

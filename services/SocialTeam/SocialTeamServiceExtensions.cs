@@ -14,6 +14,7 @@ public static class SocialTeamServiceExtensions
         builder.Services.AddSingleton<IPayloadValidator, SupportStartedValidator>();
         builder.Services.AddSingleton<IPayloadValidator, SupportPlanValidator>();
         builder.Services.AddSingleton<IPayloadValidator, StrengthsAndNetworkValidator>();
+        builder.Services.AddSingleton<IPayloadValidator, SafetyAssessmentValidator>();
         return builder;
     }
 

@@ -1,4 +1,6 @@
 using System.CommandLine;
 
 var root = new RootCommand("exchange: the Need-to-Know Exchange command line for integrators and privacy officers");
+root.Subcommands.Add(Exchange.Cli.Policy.PolicyCommand.Create());
+root.Subcommands.Add(Exchange.Cli.Ledger.LedgerCommand.Create());
 return root.Parse(args).Invoke();

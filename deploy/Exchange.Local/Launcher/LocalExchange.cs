@@ -54,6 +54,6 @@ public sealed class LocalExchange(LocalLayout layout, TextWriter output) : IAsyn
 
     private SocketsHttpHandler GatewayHandler(PartnerFile partner) =>
         HealthProbe.MutualTls(
-            X509Certificate2.CreateFromPemFile(layout.CaCertificate),
+            X509CertificateLoader.LoadCertificateFromFile(layout.CaCertificate),
             X509Certificate2.CreateFromPemFile(layout.PartnerCertificate(partner.Id), layout.PartnerKey(partner.Id)));
 }

@@ -49,10 +49,20 @@ public static class ServicePlan
         AddPartners(policy, "Policy__Partners", partners);
         specs.Add(new ServiceSpec("policy", "services/Policy", "Exchange.Policy", Policy(layout), policy));
 
-        specs.Add(new ServiceSpec("index", "services/Index", "Exchange.Index", Index(layout), With(common, new()
+        var index = With(common, new()
         {
             ["Endpoint__Url"] = Index(layout).ToString(),
-        })));
+            ["Index__DataDirectory"] = Path.Combine(layout.Data, "index"),
+            ["Index__PolicyAddress"] = Policy(layout).ToString(),
+        });
+        AddPartners(index, "Index__Partners", partners);
+        for (var i = 0; i < partners.Count; i++)
+        {
+            index[$"Index__Partners__{i}__Name"] = partners[i].Name;
+            index[$"Index__Partners__{i}__NodeAddress"] = NodeUrl(layout, partners[i].ParsedDomain).ToString();
+        }
+
+        specs.Add(new ServiceSpec("index", "services/Index", "Exchange.Index", Index(layout), index));
 
         foreach (var node in Nodes)
         {

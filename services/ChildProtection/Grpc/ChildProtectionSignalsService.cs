@@ -15,4 +15,7 @@ public sealed class ChildProtectionSignalsService(SignalPublisher publisher) : C
 
     public override async Task<PublishCourtHearingResponse> PublishCourtHearing(PublishCourtHearingRequest request, ServerCallContext context) =>
         new() { Result = await publisher.PublishAsync(context, request.Header, request.Hearing, "hearing") };
+
+    public override async Task<PublishSafetyAssessmentResponse> PublishSafetyAssessment(PublishSafetyAssessmentRequest request, ServerCallContext context) =>
+        new() { Result = await publisher.PublishAsync(context, request.Header, request.Assessment, "assessment") };
 }

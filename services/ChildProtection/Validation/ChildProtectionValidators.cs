@@ -38,3 +38,9 @@ public sealed class CourtHearingScheduledValidator : PayloadValidator<CourtHeari
         violations.RequireDefined(hearing.Matter, $"{paths.Payload}.matter");
     }
 }
+
+public sealed class SafetyAssessmentValidator : PayloadValidator<SafetyAssessment>
+{
+    protected override void Validate(SafetyAssessment assessment, Signal envelope, FieldPaths paths, FieldViolations violations) =>
+        violations.RequireAssessment(assessment.HasScore, assessment.Score, assessment.AssessedAt, envelope, paths);
+}

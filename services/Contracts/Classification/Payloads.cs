@@ -25,8 +25,11 @@ public static class Payloads
         NotificationsReflection.Descriptor,
     ];
 
-    /// <summary>Resolves <c>google.protobuf.Any</c> payloads to their types.</summary>
-    public static TypeRegistry Registry { get; } = TypeRegistry.FromFiles([.. Files]);
+    /// <summary>
+    /// Resolves <c>google.protobuf.Any</c> payloads to their types, including the classified
+    /// involvement record the index discloses on a lookup.
+    /// </summary>
+    public static TypeRegistry Registry { get; } = TypeRegistry.FromFiles([.. Files, InvolvementsReflection.Descriptor]);
 
     /// <summary>Every payload message type, by full name (e.g. "police.v1.DomesticViolenceIncident").</summary>
     public static FrozenDictionary<string, MessageDescriptor> ByName { get; } = PayloadMessages(Files)

@@ -22,7 +22,7 @@ public sealed record Disclosed(DisclosureReceipt Receipt, IReadOnlyList<Signal> 
 /// decide (the policy service logs the decision before answering), then redact, then record the
 /// release, and only then hand the records over. Any failure before the hand-over releases nothing.
 /// </summary>
-public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCodec codec)
+public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCodec codec, IEnumerable<IHolderNotices> holderNotices)
 {
     public async Task<Disclosed> DiscloseAsync(DisclosureIntent intent, IReadOnlyList<StoredSignal> records, CancellationToken cancellationToken)
     {
@@ -52,7 +52,13 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
         }
 
         await authority.RecordReleaseAsync(Receipts(intent, decision, Digest(disclosed)), cancellationToken);
-        return new Disclosed(ToReceipt(intent, decision), disclosed, decision);
+        var receipt = ToReceipt(intent, decision);
+        if (intent.BreakGlassJustification is not null || decision.Obligations.Any(o => o.Kind == ObligationKind.NotifyHolder))
+        {
+            await NotifyHolderAsync(intent, decision, receipt, cancellationToken);
+        }
+
+        return new Disclosed(receipt, disclosed, decision);
     }
 
     /// <summary>
@@ -91,6 +97,25 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
             .Where(s => visible.Contains(s.Pseudonym))
             .Select(s => new SubjectRef { Pseudonym = codec.ToOrganisation(s.Pseudonym, recipient) }));
         return signal;
+    }
+
+    /// <summary>The holder learns who received what under break-glass, in its own pseudonyms.</summary>
+    private async Task NotifyHolderAsync(DisclosureIntent intent, DecideResponse decision, DisclosureReceipt receipt, CancellationToken cancellationToken)
+    {
+        var holder = intent.HolderOrganisationId;
+        var subjects = intent.Subjects.Select(s => new SubjectRef { Pseudonym = codec.ToOrganisation(s, holder) }).ToList();
+        var notice = new BreakGlassNotice
+        {
+            DecisionId = decision.DecisionId,
+            Recipient = intent.Recipient,
+            Justification = intent.BreakGlassJustification ?? string.Empty,
+            Released = { decision.Released },
+        };
+        notice.Subjects.AddRange(subjects);
+        foreach (var notices in holderNotices)
+        {
+            await notices.NotifyAsync(holder, "holder-notice:" + decision.DecisionId, subjects, notice, receipt, cancellationToken);
+        }
     }
 
     private static DecideRequest ToDecideRequest(DisclosureIntent intent)

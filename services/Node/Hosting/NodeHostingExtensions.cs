@@ -1,7 +1,10 @@
+using Exchange.Contracts.Index.V1;
 using Exchange.Contracts.Ledger.V1;
 using Exchange.Contracts.Policy.V1;
 using Exchange.Node.Disclosure;
 using Exchange.Node.Grpc;
+using Exchange.Node.Inbox;
+using Exchange.Node.Routing;
 using Exchange.Node.Pseudonyms;
 using Exchange.Node.Publishing;
 using Exchange.Node.Store;
@@ -36,15 +39,33 @@ public static class NodeHostingExtensions
         services.AddSingleton<NodeContext>();
         services.AddSingleton(p => new NodeDatabase(Path.Combine(p.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory, "node.db")));
         services.AddSingleton<SignalStore>();
-        services.AddSingleton<DisclosureFlow>();
         services.AddSingleton<SignalPublisher>();
-        services.AddSingleton<IDisclosureAuthority, PolicyAuthority>();
+        services.AddSingleton<InboxStore>();
+        services.AddSingleton<IHolderNotices, LocalHolderNotices>();
+        services.AddSingleton<RoutingStore>();
+        services.AddSingleton<SignalRouter>();
+        services.AddSingleton<ISignalRouter>(p => p.GetRequiredService<SignalRouter>());
+        services.AddHostedService(p => p.GetRequiredService<SignalRouter>());
 
-        static Uri Policy(IServiceProvider p) => p.GetRequiredService<IOptions<NodeOptions>>().Value.PolicyAddress!;
-        static TimeSpan Deadline(IServiceProvider p) => p.GetRequiredService<IOptions<NodeOptions>>().Value.PolicyDeadline;
-        services.AddExchangeClient<PolicyService.PolicyServiceClient>(Policy, Deadline);
-        services.AddExchangeClient<LedgerService.LedgerServiceClient>(Policy, Deadline);
+        static NodeOptions Options(IServiceProvider p) => p.GetRequiredService<IOptions<NodeOptions>>().Value;
+        services.AddDisclosureClients(p => Options(p).PolicyAddress!, p => Options(p).PolicyDeadline);
+        services.AddExchangeClient<RoutingService.RoutingServiceClient>(p => Options(p).IndexAddress!, p => Options(p).PolicyDeadline);
         return builder;
+    }
+
+    /// <summary>
+    /// What any service needs to disclose data: the policy service (decide, record releases), the
+    /// disclosure flow, and delivery into inboxes on other services.
+    /// </summary>
+    public static IServiceCollection AddDisclosureClients(this IServiceCollection services, Func<IServiceProvider, Uri> policy, Func<IServiceProvider, TimeSpan> deadline)
+    {
+        services.AddSingleton<IDisclosureAuthority, PolicyAuthority>();
+        services.AddSingleton<DisclosureFlow>();
+        services.AddSingleton<PeerChannels>();
+        services.AddSingleton(p => new InboxDelivery(p.GetRequiredService<PeerChannels>(), deadline(p)));
+        services.AddExchangeClient<PolicyService.PolicyServiceClient>(policy, deadline);
+        services.AddExchangeClient<LedgerService.LedgerServiceClient>(policy, deadline);
+        return services;
     }
 
     public static IServiceCollection AddExchangePseudonyms(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
@@ -61,6 +82,7 @@ public static class NodeHostingExtensions
     {
         app.MapGrpcService<DisclosuresService>();
         app.MapGrpcService<SignalsService>();
+        app.MapGrpcService<InboxGrpcService>();
         return app;
     }
 }

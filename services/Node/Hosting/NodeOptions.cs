@@ -39,6 +39,11 @@ public sealed record NodeOptions
             yield return $"{Section}:PolicyAddress is required: no disclosure without a decision.";
         }
 
+        if (IndexAddress is null)
+        {
+            yield return $"{Section}:IndexAddress is required: signals are routed through the index.";
+        }
+
         if (PolicyDeadline <= TimeSpan.Zero)
         {
             yield return $"{Section}:PolicyDeadline must be positive.";

@@ -56,6 +56,14 @@ public sealed class SignalStore(NodeDatabase database, IDataProtectionProvider p
             index.ExecuteNonQuery();
         }
 
+        using (var outbox = connection.CreateCommand())
+        {
+            outbox.Transaction = transaction;
+            outbox.CommandText = "INSERT INTO routing (signal_id, next_attempt_at) VALUES ($id, 0)";
+            outbox.Parameters.AddWithValue("$id", signal.Id);
+            outbox.ExecuteNonQuery();
+        }
+
         transaction.Commit();
         return (ToStored(signal), false);
     }

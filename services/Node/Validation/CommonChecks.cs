@@ -39,4 +39,16 @@ public static class CommonChecks
 
         violations.Require(period.End.ToDateTimeOffset() > period.Start.ToDateTimeOffset(), $"{field}.end", "must follow the start");
     }
+
+    /// <summary>
+    /// A safety assessment of any domain: a score from 0 to 10, when it was made, and at least one
+    /// source in the signal's provenance; without its basis an assessment is not accepted.
+    /// </summary>
+    public static void RequireAssessment(this FieldViolations violations, bool hasScore, uint score, Google.Protobuf.WellKnownTypes.Timestamp? assessedAt, Signal envelope, FieldPaths paths)
+    {
+        violations.Require(hasScore, $"{paths.Payload}.score", "the score (0 to 10) is required");
+        violations.Require(!hasScore || score <= 10, $"{paths.Payload}.score", "must be between 0 and 10");
+        violations.Require(assessedAt is not null, $"{paths.Payload}.assessed_at", "when the assessment was made is required");
+        violations.Require(envelope.Provenance is { Sources.Count: > 0 }, $"{paths.Provenance}.sources", "a safety assessment must name at least one source it rests on");
+    }
 }

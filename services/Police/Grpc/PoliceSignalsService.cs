@@ -15,4 +15,7 @@ public sealed class PoliceSignalsService(SignalPublisher publisher) : PoliceSign
 
     public override async Task<PublishAlarmDeviceResponse> PublishAlarmDevice(PublishAlarmDeviceRequest request, ServerCallContext context) =>
         new() { Result = await publisher.PublishAsync(context, request.Header, request.Device, "device") };
+
+    public override async Task<PublishRiskAssessmentResponse> PublishRiskAssessment(PublishRiskAssessmentRequest request, ServerCallContext context) =>
+        new() { Result = await publisher.PublishAsync(context, request.Header, request.Assessment, "assessment") };
 }

@@ -43,3 +43,10 @@ public sealed class AlarmDeviceIssuedValidator : PayloadValidator<AlarmDeviceIss
         violations.RequirePeriod(device.Period, $"{path}.period", endRequired: false);
     }
 }
+
+/// <summary>An assessment names its sources, like Veilig Thuis's: scores without a basis cannot be compared.</summary>
+public sealed class RiskAssessmentValidator : PayloadValidator<RiskAssessment>
+{
+    protected override void Validate(RiskAssessment assessment, Signal envelope, FieldPaths paths, FieldViolations violations) =>
+        violations.RequireAssessment(assessment.HasScore, assessment.Score, assessment.AssessedAt, envelope, paths);
+}

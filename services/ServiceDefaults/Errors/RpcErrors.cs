@@ -17,12 +17,15 @@ public static class RpcErrors
         InvalidArgument(new FieldViolations().Add(field, description));
 
     [DoesNotReturn]
-    public static void InvalidArgument(FieldViolations violations)
+    public static void InvalidArgument(FieldViolations violations) => throw CreateInvalidArgument(violations);
+
+    /// <summary>The InvalidArgument status for <paramref name="violations"/>, for a caller that throws it itself.</summary>
+    public static RpcException CreateInvalidArgument(FieldViolations violations)
     {
         var badRequest = new BadRequest();
         badRequest.FieldViolations.AddRange(violations.Items);
         var fields = string.Join(", ", violations.Items.Select(v => v.Field));
-        throw new Google.Rpc.Status
+        return new Google.Rpc.Status
         {
             Code = (int)Code.InvalidArgument,
             Message = $"Invalid request: {fields}.",

@@ -15,4 +15,7 @@ public sealed class SocialTeamSignalsService(SignalPublisher publisher) : Social
 
     public override async Task<PublishSupportStartedResponse> PublishSupportStarted(PublishSupportStartedRequest request, ServerCallContext context) =>
         new() { Result = await publisher.PublishAsync(context, request.Header, request.Support, "support") };
+
+    public override async Task<PublishSafetyAssessmentResponse> PublishSafetyAssessment(PublishSafetyAssessmentRequest request, ServerCallContext context) =>
+        new() { Result = await publisher.PublishAsync(context, request.Header, request.Assessment, "assessment") };
 }

@@ -37,3 +37,9 @@ public sealed class StrengthsAndNetworkValidator : PayloadValidator<StrengthsAnd
             "name at least one protective factor or network member");
     }
 }
+
+public sealed class SafetyAssessmentValidator : PayloadValidator<SafetyAssessment>
+{
+    protected override void Validate(SafetyAssessment assessment, Signal envelope, FieldPaths paths, FieldViolations violations) =>
+        violations.RequireAssessment(assessment.HasScore, assessment.Score, assessment.AssessedAt, envelope, paths);
+}

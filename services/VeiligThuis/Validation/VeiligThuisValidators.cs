@@ -10,15 +10,8 @@ public sealed class SafetyAssessmentValidator : PayloadValidator<SafetyAssessmen
 {
     protected override void Validate(SafetyAssessment assessment, Signal envelope, FieldPaths paths, FieldViolations violations)
     {
-        var path = paths.Payload;
-        violations.Require(assessment.HasScore, $"{path}.score", "the score (0 to 10) is required");
-        violations.Require(!assessment.HasScore || assessment.Score <= 10, $"{path}.score", "must be between 0 and 10");
-        violations.RequireDefined(assessment.ViolenceType, $"{path}.violence_type");
-        violations.Require(
-            envelope.Provenance is { Sources.Count: > 0 },
-            $"{paths.Provenance}.sources",
-            "a safety assessment must name at least one source it rests on");
-        violations.Require(assessment.AssessedAt is not null, $"{path}.assessed_at", "when the assessment was made is required");
+        violations.RequireAssessment(assessment.HasScore, assessment.Score, assessment.AssessedAt, envelope, paths);
+        violations.RequireDefined(assessment.ViolenceType, $"{paths.Payload}.violence_type");
     }
 }
 

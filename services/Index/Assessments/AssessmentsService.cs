@@ -1,0 +1,114 @@
+using Exchange.Contracts.Classification;
+using Exchange.Contracts.Police.V1;
+using Exchange.Contracts.V1;
+using Exchange.Index.Families;
+using Exchange.Index.Hosting;
+using Exchange.Node.Inbox;
+using Exchange.Node.Pseudonyms;
+using Exchange.ServiceDefaults.Errors;
+using Exchange.ServiceDefaults.Identity;
+using Google.Protobuf;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using ChildProtectionAssessment = Exchange.Contracts.ChildProtection.V1.SafetyAssessment;
+using SocialTeamAssessment = Exchange.Contracts.SocialTeam.V1.SafetyAssessment;
+using VeiligThuisAssessment = Exchange.Contracts.VeiligThuis.V1.SafetyAssessment;
+
+namespace Exchange.Index.Assessments;
+
+/// <summary>
+/// The safety assessments of every domain side by side. The index knows who holds one; each holder
+/// is asked for it on the caller's behalf, so each part is that holder's own decided disclosure.
+/// </summary>
+public sealed class AssessmentsService(
+    FamilyGraph families,
+    PartnerCatalog partners,
+    PeerChannels channels,
+    PseudonymCodec codec,
+    IOptions<IndexOptions> options) : Exchange.Contracts.V1.Assessments.AssessmentsBase
+{
+    public override async Task<ListSafetyAssessmentsResponse> ListSafetyAssessments(ListSafetyAssessmentsRequest request, ServerCallContext context)
+    {
+        var caller = CallerIdentity.From(context);
+        var violations = new FieldViolations();
+        string? subject = null;
+        violations.Require(
+            request.Subject is not null && codec.TryFromOrganisation(request.Subject.Pseudonym, caller.OrganisationId, out subject),
+            "subject.pseudonym",
+            "not a pseudonym of your organisation");
+        violations.Require(request.Purpose != Purpose.Unspecified && Enum.IsDefined(request.Purpose), "purpose", "a known purpose is required");
+        violations.Require(request.LegalBasis is { Id.Length: > 0 }, "legal_basis.id", "the legal basis is required");
+        violations.Require(request.Requester is { ProfessionalId.Length: > 0, Role.Length: > 0 }, "requester", "the acting professional and role are required");
+        violations.ThrowIfAny();
+
+        var response = new ListSafetyAssessmentsResponse();
+        foreach (var holder in families.CurrentAssessments([subject!]).GroupBy(a => a.Holder, StringComparer.Ordinal))
+        {
+            if (partners.Find(holder.Key)?.NodeAddress is not { } node)
+            {
+                continue;
+            }
+
+            var pull = new DisclosureRequest
+            {
+                Subject = request.Subject,
+                Purpose = request.Purpose,
+                LegalBasis = request.LegalBasis,
+                Requester = request.Requester,
+                LatestOnly = true,
+                Categories = { DataCategory.Safety },
+            };
+            pull.PayloadTypes.AddRange(holder.Select(a => a.PayloadType).Distinct(StringComparer.Ordinal));
+            try
+            {
+                var answer = await new Disclosures.DisclosuresClient(channels.For(node)).RequestAsync(
+                    pull, OnBehalfOf.Caller(context, holder.Key), DateTime.UtcNow.Add(options.Value.CallDeadline), context.CancellationToken);
+                foreach (var record in answer.Records)
+                {
+                    response.Assessments.Add(View(record, partners.DomainOf(holder.Key), answer.Receipt.DecisionId));
+                }
+            }
+            catch (RpcException exception) when (exception.StatusCode == StatusCode.PermissionDenied)
+            {
+                response.WithheldBy.Add(holder.Key);
+            }
+        }
+
+        response.Divergent = response.Assessments.Count >= 2
+            && response.Assessments.Max(a => a.Score) - response.Assessments.Min(a => a.Score) >= options.Value.DivergenceThreshold;
+        return response;
+    }
+
+    private static AssessmentView View(Signal record, Domain domain, string decisionId)
+    {
+        var view = new AssessmentView
+        {
+            HolderOrganisationId = record.HolderOrganisationId,
+            Domain = domain,
+            SignalId = record.Id,
+            PayloadType = Payloads.TypeName(record.Payload),
+            Provenance = record.Provenance,
+            DecisionId = decisionId,
+        };
+        switch (Payloads.Unpack(record.Payload))
+        {
+            case VeiligThuisAssessment a:
+                (view.Score, view.AssessedAt, view.ViolenceType) = (a.Score, a.AssessedAt, a.ViolenceType.ToString());
+                break;
+            case RiskAssessment a:
+                (view.Score, view.AssessedAt) = (a.Score, a.AssessedAt);
+                break;
+            case ChildProtectionAssessment a:
+                (view.Score, view.AssessedAt) = (a.Score, a.AssessedAt);
+                break;
+            case SocialTeamAssessment a:
+                (view.Score, view.AssessedAt) = (a.Score, a.AssessedAt);
+                break;
+            case IMessage:
+            case null:
+                break;
+        }
+
+        return view;
+    }
+}

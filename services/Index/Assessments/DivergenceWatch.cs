@@ -1,0 +1,89 @@
+using Exchange.Contracts.V1;
+using Exchange.Index.Families;
+using Exchange.Index.Hosting;
+using Exchange.Index.Involvements;
+using Exchange.Index.Routing;
+using Exchange.Node.Pseudonyms;
+using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Index.Assessments;
+
+/// <summary>
+/// When two current safety assessments of one family differ by the threshold or more, every
+/// organisation entitled to see both is told, so that the professionals talk: their pictures of the
+/// same family collide, and the exchange makes that visible. Each holder's part is its own decision.
+/// </summary>
+public sealed class DivergenceWatch(
+    FamilyGraph families,
+    InvolvementStore involvements,
+    Notifier notifier,
+    PseudonymCodec codec,
+    IOptions<IndexOptions> options,
+    TimeProvider time)
+{
+    public async Task CheckAsync(IReadOnlyCollection<string> subjects, CancellationToken cancellationToken)
+    {
+        var current = families.CurrentAssessments(subjects);
+        if (current.Count < 2)
+        {
+            return;
+        }
+
+        var low = current.MinBy(a => a.Score)!;
+        var high = current.MaxBy(a => a.Score)!;
+        if (high.Score - low.Score < options.Value.DivergenceThreshold)
+        {
+            return;
+        }
+
+        var family = families.FamilyOf(subjects).Order(StringComparer.Ordinal).ToList();
+        var candidates = involvements.ActiveWith(family, time.GetUtcNow()).Select(i => i.OrganisationId)
+            .Append(low.Holder).Append(high.Holder)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal);
+        foreach (var candidate in candidates)
+        {
+            await NotifyAsync(candidate, [low, high], subjects, cancellationToken);
+        }
+    }
+
+    private async Task NotifyAsync(
+        string recipient, IReadOnlyList<CurrentAssessment> pair, IReadOnlyCollection<string> subjects, CancellationToken cancellationToken)
+    {
+        var notice = new DivergentAssessments();
+        DisclosureReceipt? receipt = null;
+        foreach (var assessment in pair)
+        {
+            var summary = new AssessmentSummary
+            {
+                SignalId = assessment.SignalId,
+                HolderOrganisationId = assessment.Holder,
+                Score = assessment.Score,
+                AssessedAt = Timestamp.FromDateTimeOffset(assessment.RecordedAt),
+            };
+            if (assessment.Holder == recipient)
+            {
+                notice.Assessments.Add(summary);
+                continue;
+            }
+
+            var disclosed = await notifier.DiscloseAsync(
+                assessment.Holder, new Actor { OrganisationId = recipient }, [.. subjects], Purpose.SafetyAssessment, string.Empty,
+                DataCategory.Safety, DisclosureKind.Push, summary, cancellationToken);
+            if (disclosed is not { } released)
+            {
+                // Not entitled to see both: this organisation is not told.
+                return;
+            }
+
+            notice.Assessments.Add((AssessmentSummary)released.Payload);
+            receipt ??= released.Disclosed.Receipt;
+        }
+
+        var named = subjects.Select(s => new SubjectRef { Pseudonym = codec.ToOrganisation(s, recipient) }).ToList();
+        notice.Subjects.AddRange(named);
+        var key = $"divergent:{pair[0].SignalId}:{pair[1].SignalId}:{recipient}";
+        await notifier.DeliverAsync(recipient, key, named, notice, receipt ?? new DisclosureReceipt { Decision = Decision.Permit, Purpose = Purpose.SafetyAssessment }, cancellationToken);
+    }
+}

@@ -1,0 +1,190 @@
+using Exchange.Contracts.Index.V1;
+using Exchange.Contracts.VeiligThuis.V1;
+using Exchange.Index.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Exchange.Index.Families;
+
+/// <summary>A current safety assessment of one holder about a family.</summary>
+public sealed record CurrentAssessment(string SignalId, string Holder, string PayloadType, uint Score, DateTimeOffset RecordedAt);
+
+/// <summary>
+/// Which people belong together. People named in one signal form a family (merged as signals link
+/// them); incidents and restraining orders say who the (ex-)partners are. Policy needs this for
+/// "never towards the other parent's side", and divergence detection for "the same family".
+/// </summary>
+public sealed class FamilyGraph(IndexDatabase database, TimeProvider time)
+{
+    public void Record(RecordSignalFactsRequest facts)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        var subjects = facts.Subjects.Distinct(StringComparer.Ordinal).ToList();
+        Link(connection, transaction, subjects.Concat(facts.Partners.SelectMany(p => new[] { p.First, p.Second })).Distinct(StringComparer.Ordinal).ToList());
+        foreach (var pair in facts.Partners)
+        {
+            Execute(connection, transaction, "INSERT OR IGNORE INTO partner_pairs (first, second) VALUES ($a, $b), ($b, $a)", ("$a", pair.First), ("$b", pair.Second));
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var subject in subjects)
+        {
+            if (facts.ViolenceType != ViolenceType.Unspecified)
+            {
+                Execute(connection, transaction,
+                    "INSERT OR IGNORE INTO violence_indications (subject, signal_id, violence_type, recorded_at) VALUES ($s, $id, $t, $at)",
+                    ("$s", subject), ("$id", facts.SignalId), ("$t", (int)facts.ViolenceType), ("$at", now));
+            }
+
+            if (facts.HasAssessmentScore)
+            {
+                Execute(connection, transaction,
+                    "INSERT OR IGNORE INTO assessments (signal_id, subject, holder, payload_type, score, recorded_at) VALUES ($id, $s, $h, $p, $score, $at)",
+                    ("$id", facts.SignalId), ("$s", subject), ("$h", facts.HolderOrganisationId), ("$p", facts.PayloadType), ("$score", (long)facts.AssessmentScore), ("$at", now));
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Everyone in the families of these people, including themselves.</summary>
+    public IReadOnlySet<string> FamilyOf(IEnumerable<string> subjects)
+    {
+        using var connection = database.Open();
+        var members = new HashSet<string>(subjects, StringComparer.Ordinal);
+        foreach (var subject in members.ToList())
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT m.subject FROM family_members f JOIN family_members m ON m.family_id = f.family_id WHERE f.subject = $s";
+            command.Parameters.AddWithValue("$s", subject);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                members.Add(reader.GetString(0));
+            }
+        }
+
+        return members;
+    }
+
+    /// <summary>The newest violence-type indication recorded for anyone in these people's families.</summary>
+    public ViolenceType ViolenceTypeOf(IEnumerable<string> subjects)
+    {
+        var family = FamilyOf(subjects);
+        using var connection = database.Open();
+        var latest = (At: long.MinValue, Type: ViolenceType.Unspecified);
+        foreach (var member in family)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT violence_type, recorded_at FROM violence_indications WHERE subject = $s ORDER BY recorded_at DESC, signal_id DESC LIMIT 1";
+            command.Parameters.AddWithValue("$s", member);
+            using var reader = command.ExecuteReader();
+            if (reader.Read() && reader.GetInt64(1) > latest.At)
+            {
+                latest = (reader.GetInt64(1), (ViolenceType)reader.GetInt32(0));
+            }
+        }
+
+        return latest.Type;
+    }
+
+    /// <summary>
+    /// True when the professional acts for a parent whose (ex-)partner belongs to the family the data is
+    /// about, and the data is not about that parent: the other parent's side.
+    /// </summary>
+    public bool IsOtherParentSide(string actingFor, IReadOnlyCollection<string> subjects)
+    {
+        if (string.IsNullOrEmpty(actingFor) || subjects.Contains(actingFor))
+        {
+            return false;
+        }
+
+        var family = FamilyOf(subjects);
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT second FROM partner_pairs WHERE first = $a";
+        command.Parameters.AddWithValue("$a", actingFor);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            if (family.Contains(reader.GetString(0)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The newest assessment of each holder about these people's families.</summary>
+    public IReadOnlyList<CurrentAssessment> CurrentAssessments(IEnumerable<string> subjects)
+    {
+        var family = FamilyOf(subjects);
+        using var connection = database.Open();
+        var newest = new Dictionary<string, CurrentAssessment>(StringComparer.Ordinal);
+        foreach (var member in family)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT signal_id, holder, payload_type, score, recorded_at FROM assessments WHERE subject = $s";
+            command.Parameters.AddWithValue("$s", member);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                var assessment = new CurrentAssessment(reader.GetString(0), reader.GetString(1), reader.GetString(2), (uint)reader.GetInt64(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
+                if (!newest.TryGetValue(assessment.Holder, out var known) || known.RecordedAt < assessment.RecordedAt
+                    || (known.RecordedAt == assessment.RecordedAt && string.CompareOrdinal(known.SignalId, assessment.SignalId) < 0))
+                {
+                    newest[assessment.Holder] = assessment;
+                }
+            }
+        }
+
+        return [.. newest.Values.OrderBy(a => a.Holder, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Puts all these people in one family, merging the families they were in.</summary>
+    private static void Link(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<string> subjects)
+    {
+        if (subjects.Count == 0)
+        {
+            return;
+        }
+
+        var families = new List<string>();
+        foreach (var subject in subjects)
+        {
+            using var find = connection.CreateCommand();
+            find.Transaction = transaction;
+            find.CommandText = "SELECT family_id FROM family_members WHERE subject = $s";
+            find.Parameters.AddWithValue("$s", subject);
+            if (find.ExecuteScalar() is string family && !families.Contains(family))
+            {
+                families.Add(family);
+            }
+        }
+
+        var target = families.Count > 0 ? families[0] : Guid.NewGuid().ToString("N");
+        foreach (var other in families.Skip(1))
+        {
+            Execute(connection, transaction, "UPDATE family_members SET family_id = $t WHERE family_id = $o", ("$t", target), ("$o", other));
+        }
+
+        foreach (var subject in subjects)
+        {
+            Execute(connection, transaction, "INSERT INTO family_members (subject, family_id) VALUES ($s, $t) ON CONFLICT (subject) DO UPDATE SET family_id = $t", ("$s", subject), ("$t", target));
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,119 @@
+using Exchange.Contracts.V1;
+using Exchange.Index.Storage;
+using Google.Protobuf;
+
+namespace Exchange.Index.Involvements;
+
+/// <summary>An organisation's involvement with people, with exchange pseudonyms.</summary>
+public sealed record InvolvementRecord(
+    string Id,
+    string OrganisationId,
+    Purpose Purpose,
+    ContactPoint ContactPoint,
+    DateTimeOffset Start,
+    DateTimeOffset? End,
+    DateTimeOffset? EndedAt,
+    IReadOnlyList<string> Subjects)
+{
+    public bool IsActive(DateTimeOffset now) => EndedAt is null && Start <= now && (End is null || End > now);
+}
+
+public sealed class InvolvementStore(IndexDatabase database)
+{
+    public InvolvementRecord Add(InvolvementRecord involvement)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction();
+        using (var insert = connection.CreateCommand())
+        {
+            insert.Transaction = transaction;
+            insert.CommandText = """
+                INSERT INTO involvements (id, organisation_id, purpose, contact_point, period_start, period_end, registered_at)
+                VALUES ($id, $org, $purpose, $contact, $start, $end, $now)
+                """;
+            insert.Parameters.AddWithValue("$id", involvement.Id);
+            insert.Parameters.AddWithValue("$org", involvement.OrganisationId);
+            insert.Parameters.AddWithValue("$purpose", (int)involvement.Purpose);
+            insert.Parameters.AddWithValue("$contact", involvement.ContactPoint.ToByteArray());
+            insert.Parameters.AddWithValue("$start", involvement.Start.ToUnixTimeMilliseconds());
+            insert.Parameters.AddWithValue("$end", involvement.End is { } end ? end.ToUnixTimeMilliseconds() : DBNull.Value);
+            insert.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            insert.ExecuteNonQuery();
+        }
+
+        foreach (var subject in involvement.Subjects)
+        {
+            using var link = connection.CreateCommand();
+            link.Transaction = transaction;
+            link.CommandText = "INSERT OR IGNORE INTO involvement_subjects (involvement_id, subject) VALUES ($id, $s)";
+            link.Parameters.AddWithValue("$id", involvement.Id);
+            link.Parameters.AddWithValue("$s", subject);
+            link.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return involvement;
+    }
+
+    public InvolvementRecord? Get(string id)
+    {
+        using var connection = database.Open();
+        return Read(connection, "i.id = $p", id).FirstOrDefault();
+    }
+
+    public void End(string id, DateTimeOffset at)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE involvements SET ended_at = $at WHERE id = $id AND ended_at IS NULL";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The involvements active now with any of these people.</summary>
+    public IReadOnlyList<InvolvementRecord> ActiveWith(IEnumerable<string> subjects, DateTimeOffset now)
+    {
+        using var connection = database.Open();
+        var found = new Dictionary<string, InvolvementRecord>(StringComparer.Ordinal);
+        foreach (var subject in subjects.Distinct(StringComparer.Ordinal))
+        {
+            foreach (var involvement in Read(connection, "i.id IN (SELECT involvement_id FROM involvement_subjects WHERE subject = $p)", subject))
+            {
+                if (involvement.IsActive(now))
+                {
+                    found[involvement.Id] = involvement;
+                }
+            }
+        }
+
+        return [.. found.Values.OrderBy(i => i.Start).ThenBy(i => i.Id, StringComparer.Ordinal)];
+    }
+
+    private static List<InvolvementRecord> Read(Microsoft.Data.Sqlite.SqliteConnection connection, string where, string parameter)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT i.id, i.organisation_id, i.purpose, i.contact_point, i.period_start, i.period_end, i.ended_at,
+                   (SELECT group_concat(subject, ' ') FROM involvement_subjects s WHERE s.involvement_id = i.id)
+            FROM involvements i WHERE {where}
+            """;
+        command.Parameters.AddWithValue("$p", parameter);
+        using var reader = command.ExecuteReader();
+        var result = new List<InvolvementRecord>();
+        while (reader.Read())
+        {
+            result.Add(new InvolvementRecord(
+                reader.GetString(0),
+                reader.GetString(1),
+                (Purpose)reader.GetInt32(2),
+                ContactPoint.Parser.ParseFrom((byte[])reader[3]),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)),
+                reader.IsDBNull(5) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+                reader.IsDBNull(7) ? [] : reader.GetString(7).Split(' ')));
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,187 @@
+using System.Security.Cryptography;
+using System.Text;
+using Exchange.Contracts.Index.V1;
+using Exchange.Contracts.V1;
+using Exchange.Index.Families;
+using Exchange.Index.Hosting;
+using Exchange.Index.Routing;
+using Exchange.Node.Pseudonyms;
+using Exchange.Node.Validation;
+using Exchange.ServiceDefaults.Errors;
+using Exchange.ServiceDefaults.Identity;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Exchange.Index.Involvements;
+
+/// <summary>
+/// Organisations register their own involvement with people; a match with another organisation's
+/// involvement tells both who the other is and how to reach them, and nothing more.
+/// </summary>
+public sealed class InvolvementsService(
+    InvolvementStore involvements,
+    FamilyGraph families,
+    PartnerCatalog partners,
+    Notifier notifier,
+    PseudonymCodec codec,
+    TimeProvider time) : Exchange.Contracts.V1.Involvements.InvolvementsBase
+{
+    public override async Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
+    {
+        var caller = CallerIdentity.From(context);
+        var violations = new FieldViolations();
+        var subjects = Subjects(request.Subjects, "subjects", caller, violations);
+        violations.Require(request.ContactPoint is { Team.Length: > 0 }, "contact_point.team", "the team to contact is required");
+        violations.Require(request.Purpose != Purpose.Unspecified && System.Enum.IsDefined(request.Purpose), "purpose", "why the organisation is involved is required");
+        if (request.Period is not null)
+        {
+            violations.RequirePeriod(request.Period, "period", endRequired: false);
+        }
+
+        violations.ThrowIfAny();
+
+        var now = time.GetUtcNow();
+        var involvement = new InvolvementRecord(
+            Guid.CreateVersion7().ToString(),
+            caller.OrganisationId,
+            request.Purpose,
+            request.ContactPoint,
+            request.Period?.Start?.ToDateTimeOffset() ?? now,
+            request.Period?.End?.ToDateTimeOffset(),
+            null,
+            subjects);
+        var matches = involvements.ActiveWith(subjects, now).Where(i => i.OrganisationId != caller.OrganisationId).ToList();
+
+        involvements.Add(involvement);
+        var household = new RecordSignalFactsRequest { SignalId = "involvement:" + involvement.Id, HolderOrganisationId = caller.OrganisationId };
+        household.Subjects.AddRange(subjects);
+        families.Record(household);
+        try
+        {
+            foreach (var match in matches.GroupBy(m => m.OrganisationId))
+            {
+                var other = match.First();
+                var overlap = subjects.Intersect(match.SelectMany(m => m.Subjects), StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+                await NotifyMatchAsync(involvement, other, overlap, context.CancellationToken);
+                await NotifyMatchAsync(other, involvement, overlap, context.CancellationToken);
+            }
+        }
+        catch (RpcException)
+        {
+            // All or nothing: an involvement whose match could not be told to both sides is not registered.
+            involvements.End(involvement.Id, now);
+            throw RpcErrors.Create(StatusCode.Unavailable, ReasonCodes.PolicyUnavailable, "The involvement could not be matched safely and was not registered; try again.");
+        }
+
+        return new RegisterResponse { Involvement = ToContract(involvement, caller.OrganisationId) };
+    }
+
+    public override Task<EndResponse> End(EndRequest request, ServerCallContext context)
+    {
+        var caller = CallerIdentity.From(context);
+        if (request.InvolvementId.Length == 0)
+        {
+            RpcErrors.InvalidArgument("involvement_id", "is required");
+        }
+
+        var involvement = involvements.Get(request.InvolvementId);
+        if (involvement is null || involvement.OrganisationId != caller.OrganisationId)
+        {
+            RpcErrors.NotFound(ReasonCodes.InvalidArgument, "No involvement of your organisation has that id.");
+        }
+
+        var now = time.GetUtcNow();
+        involvements.End(involvement.Id, now);
+        return Task.FromResult(new EndResponse { Involvement = ToContract(involvement with { EndedAt = now }, caller.OrganisationId) });
+    }
+
+    public override async Task<LookupResponse> Lookup(LookupRequest request, ServerCallContext context)
+    {
+        var caller = CallerIdentity.From(context);
+        var violations = new FieldViolations();
+        var subject = Subjects(request.Subject is null ? [] : [request.Subject], "subject.pseudonym", caller, violations);
+        violations.Require(request.LegalBasis is { Id.Length: > 0 }, "legal_basis.id", "the legal basis is required");
+        violations.Require(request.Requester is { ProfessionalId.Length: > 0 }, "requester.professional_id", "the acting professional is required");
+        violations.ThrowIfAny();
+
+        var recipient = new Actor { OrganisationId = caller.OrganisationId, Role = request.Requester.Role, ProfessionalId = request.Requester.ProfessionalId };
+        var response = new LookupResponse();
+        foreach (var involvement in involvements.ActiveWith(subject, time.GetUtcNow())
+                     .Where(i => i.OrganisationId != caller.OrganisationId)
+                     .GroupBy(i => i.OrganisationId)
+                     .Select(g => g.First()))
+        {
+            var disclosed = await notifier.DiscloseAsync(
+                involvement.OrganisationId, recipient, subject, Purpose.Coordination, request.LegalBasis.Id,
+                DataCategory.Involvement, DisclosureKind.Lookup,
+                partners.Describe(involvement.OrganisationId, involvement.ContactPoint), context.CancellationToken);
+            if (disclosed is { } released)
+            {
+                response.Organisations.Add((InvolvedOrganisation)released.Payload);
+                response.Receipts.Add(released.Disclosed.Receipt);
+            }
+        }
+
+        response.Hit = response.Organisations.Count > 0;
+        response.Receipt = response.Receipts.FirstOrDefault();
+        return response;
+    }
+
+    /// <summary>Tells <paramref name="recipient"/>'s organisation that <paramref name="other"/> is involved too, with its contact point.</summary>
+    private async Task NotifyMatchAsync(InvolvementRecord recipient, InvolvementRecord other, IReadOnlyList<string> overlap, CancellationToken cancellationToken)
+    {
+        var match = new InvolvementMatch { Other = partners.Describe(other.OrganisationId, other.ContactPoint) };
+        match.Subjects.AddRange(overlap.Select(s => new SubjectRef { Pseudonym = s }));
+        var disclosed = await notifier.DiscloseAsync(
+            other.OrganisationId, new Actor { OrganisationId = recipient.OrganisationId }, overlap, Purpose.Coordination, string.Empty,
+            DataCategory.Involvement, DisclosureKind.Push, match, cancellationToken);
+        if (disclosed is not { } released)
+        {
+            return;
+        }
+
+        // The same match told twice (a retried registration) lands once.
+        var key = $"match:{recipient.OrganisationId}:{other.OrganisationId}:{Fingerprint(overlap)}";
+        await notifier.DeliverAsync(recipient.OrganisationId, key, released.Disclosed.Records[0].Subjects, released.Payload, released.Disclosed.Receipt, cancellationToken);
+    }
+
+    private List<string> Subjects(IReadOnlyList<SubjectRef> references, string field, CallerIdentity caller, FieldViolations violations)
+    {
+        violations.Require(references.Count > 0, field, "at least one person is required");
+        var subjects = new List<string>();
+        for (var i = 0; i < references.Count; i++)
+        {
+            if (codec.TryFromOrganisation(references[i].Pseudonym, caller.OrganisationId, out var exchange))
+            {
+                subjects.Add(exchange);
+            }
+            else
+            {
+                violations.Add(references.Count == 1 && !field.EndsWith('s') ? field : $"{field}[{i}].pseudonym", "not a pseudonym of your organisation");
+            }
+        }
+
+        return [.. subjects.Distinct(StringComparer.Ordinal)];
+    }
+
+    private Involvement ToContract(InvolvementRecord record, string organisationId)
+    {
+        var involvement = new Involvement
+        {
+            Id = record.Id,
+            OrganisationId = record.OrganisationId,
+            ContactPoint = record.ContactPoint,
+            Purpose = record.Purpose,
+            Period = new Period
+            {
+                Start = Timestamp.FromDateTimeOffset(record.Start),
+                End = record.EndedAt is { } ended ? Timestamp.FromDateTimeOffset(ended) : record.End is { } end ? Timestamp.FromDateTimeOffset(end) : null,
+            },
+        };
+        involvement.Subjects.AddRange(record.Subjects.Select(s => new SubjectRef { Pseudonym = codec.ToOrganisation(s, organisationId) }));
+        return involvement;
+    }
+
+    private static string Fingerprint(IEnumerable<string> subjects) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', subjects))))[..16];
+}

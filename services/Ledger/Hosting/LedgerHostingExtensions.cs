@@ -1,0 +1,113 @@
+using Exchange.Ledger.Grpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Ledger.Hosting;
+
+public static class LedgerHostingExtensions
+{
+    /// <summary>
+    /// Registers the disclosure ledger: <see cref="LedgerOptions"/> bound from <paramref name="section"/>
+    /// and validated at start, an <see cref="IDisclosureLedger"/> singleton opened at start-up (the host
+    /// does not start when the ledger cannot open or does not verify against its latest checkpoint),
+    /// periodic checkpoint signing, and a final checkpoint and drain of the writer on shutdown.
+    /// </summary>
+    public static IServiceCollection AddDisclosureLedger(this IServiceCollection services, IConfiguration section)
+    {
+        services.AddOptions<LedgerOptions>().Bind(section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();
+        services.AddSingleton<LedgerHost>();
+        services.AddSingleton<IDisclosureLedger>(sp => sp.GetRequiredService<LedgerHost>().Ledger);
+        services.AddHostedService(sp => sp.GetRequiredService<LedgerHost>());
+        services.AddGrpc();
+        return services;
+    }
+
+    /// <summary>Maps <c>ledger.v1.LedgerService</c>; add authorization on the returned builder.</summary>
+    public static GrpcServiceEndpointConventionBuilder MapDisclosureLedger(this IEndpointRouteBuilder endpoints) =>
+        endpoints.MapGrpcService<LedgerGrpcService>();
+}
+
+/// <summary>Opens the ledger before the host serves, signs checkpoints while it runs, and closes it cleanly.</summary>
+internal sealed partial class LedgerHost(IOptions<LedgerOptions> options, ILogger<LedgerHost> logger, TimeProvider? clock = null)
+    : BackgroundService, IAsyncDisposable
+{
+    private DisclosureLedger? _ledger;
+
+    public DisclosureLedger Ledger => _ledger ?? throw new InvalidOperationException("The disclosure ledger has not been opened yet.");
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Opened here, before the server starts listening: no decision can be answered without it.
+        _ledger = await DisclosureLedger.OpenAsync(options.Value, logger, clock ?? TimeProvider.System, cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_ledger is not null)
+        {
+            try
+            {
+                await _ledger.CheckpointAsync(cancellationToken);
+            }
+            catch (LedgerUnavailableException)
+            {
+                LogFinalCheckpointFailed(logger);
+            }
+
+            await _ledger.DisposeAsync();
+            _ledger = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_ledger is not null)
+        {
+            await _ledger.DisposeAsync();
+            _ledger = null;
+        }
+
+        Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.CheckpointInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var ledger = Ledger;
+                if (ledger.LatestCheckpoint?.TreeSize != ledger.Size)
+                {
+                    try
+                    {
+                        await ledger.CheckpointAsync(stoppingToken);
+                    }
+                    catch (LedgerUnavailableException)
+                    {
+                        LogPeriodicCheckpointFailed(logger);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: StopAsync signs the final checkpoint.
+        }
+    }
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Warning, Message = "Periodic ledger checkpoint failed; retrying at the next interval")]
+    private static partial void LogPeriodicCheckpointFailed(ILogger logger);
+
+    [LoggerMessage(EventId = 4104, Level = LogLevel.Warning, Message = "Final ledger checkpoint at shutdown failed")]
+    private static partial void LogFinalCheckpointFailed(ILogger logger);
+}

@@ -1,0 +1,253 @@
+using System.Data.Common;
+using System.Threading.Channels;
+using Exchange.Contracts.Ledger.V1;
+using Exchange.Ledger.Checkpoints;
+using Exchange.Ledger.Entries;
+using Exchange.Ledger.Merkle;
+using Google.Protobuf;
+using Microsoft.Extensions.Logging;
+
+namespace Exchange.Ledger.Storage;
+
+/// <summary>
+/// The single writer. Callers enqueue appends; one loop drains everything that is waiting into one
+/// transaction and one flush (group commit), then adds the leaves to the in-memory tree and only
+/// then completes each caller. With group commit off, every append is its own transaction, which is
+/// the baseline the benchmarks compare against. Sequence numbers are assigned here, so they are
+/// dense and equal to the leaf index.
+/// </summary>
+internal sealed partial class GroupCommitWriter : IAsyncDisposable
+{
+    private readonly Channel<WriteRequest> _requests =
+        Channel.CreateUnbounded<WriteRequest>(new UnboundedChannelOptions { SingleReader = true });
+
+    private readonly ILedgerStore _store;
+    private readonly MerkleTree _tree;
+    private readonly NoteSigner _signer;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly bool _groupCommit;
+    private readonly int _maxBatchSize;
+    private readonly Task _loop;
+    private long _lastRecordedAtMicros;
+    private bool _needsResync;
+    private SignedCheckpoint? _latestCheckpoint;
+    private long _commits;
+
+    public GroupCommitWriter(
+        ILedgerStore store, MerkleTree tree, NoteSigner signer, SignedCheckpoint? latestCheckpoint,
+        bool groupCommit, int maxBatchSize, TimeProvider clock, ILogger logger)
+    {
+        _store = store;
+        _tree = tree;
+        _signer = signer;
+        _latestCheckpoint = latestCheckpoint;
+        _groupCommit = groupCommit;
+        _maxBatchSize = maxBatchSize;
+        _clock = clock;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    public SignedCheckpoint? LatestCheckpoint => Volatile.Read(ref _latestCheckpoint);
+
+    /// <summary>Transactions committed with entries: with group commit, far fewer than appends under load.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+
+    /// <summary>Queues canonical entries; completes with their sequences once the transaction is durable.</summary>
+    public Task<IReadOnlyList<ulong>> AppendAsync(LedgerEntry[] entries)
+    {
+        var request = new AppendRequest(entries);
+        if (!_requests.Writer.TryWrite(request))
+        {
+            throw new LedgerUnavailableException("The ledger is shutting down.");
+        }
+
+        return request.Completion.Task;
+    }
+
+    /// <summary>A signed checkpoint for the durable tree as it is once the queue ahead has been written.</summary>
+    public Task<SignedCheckpoint> CheckpointAsync()
+    {
+        var request = new CheckpointRequest();
+        if (!_requests.Writer.TryWrite(request))
+        {
+            throw new LedgerUnavailableException("The ledger is shutting down.");
+        }
+
+        return request.Completion.Task;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Everything already queued is still written: callers waiting on it get their answer.
+        _requests.Writer.TryComplete();
+        await _loop;
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _requests.Reader;
+        var appends = new List<AppendRequest>();
+        var checkpoints = new List<CheckpointRequest>();
+        WriteRequest? carried = null;
+        while (carried is not null || await reader.WaitToReadAsync())
+        {
+            appends.Clear();
+            checkpoints.Clear();
+            var entryCount = 0;
+            // Take what is waiting, up to the batch limit; the request that does not fit opens the next batch.
+            while (carried is not null || reader.TryRead(out carried))
+            {
+                if (carried is CheckpointRequest checkpoint)
+                {
+                    checkpoints.Add(checkpoint);
+                    carried = null;
+                    continue;
+                }
+
+                var append = (AppendRequest)carried;
+                if (appends.Count > 0 && (!_groupCommit || entryCount + append.Entries.Length > _maxBatchSize))
+                {
+                    break;
+                }
+
+                appends.Add(append);
+                entryCount += append.Entries.Length;
+                carried = null;
+            }
+
+            if (appends.Count > 0)
+            {
+                await WriteBatchAsync(appends, entryCount);
+            }
+
+            foreach (var request in checkpoints)
+            {
+                await SignCheckpointAsync(request);
+            }
+        }
+    }
+
+    private async Task WriteBatchAsync(List<AppendRequest> appends, int entryCount)
+    {
+        try
+        {
+            if (_needsResync)
+            {
+                await ResyncAsync();
+            }
+
+            var next = _tree.Size;
+            var now = Math.Max(LedgerTime.ToUnixMicroseconds(_clock.GetUtcNow()), _lastRecordedAtMicros);
+            var recordedAt = LedgerTime.FromUnixMicroseconds(now);
+            var rows = new List<StoredEntry>(entryCount);
+            foreach (var append in appends)
+            {
+                var sequences = new ulong[append.Entries.Length];
+                for (var i = 0; i < append.Entries.Length; i++)
+                {
+                    var entry = append.Entries[i];
+                    entry.Sequence = next;
+                    entry.RecordedAt = recordedAt;
+                    var bytes = entry.ToByteArray();
+                    rows.Add(new StoredEntry(next, bytes, MerkleHash.Leaf(bytes), EntryColumns.From(entry)));
+                    sequences[i] = next++;
+                }
+
+                append.Sequences = sequences;
+            }
+
+            await _store.AppendAsync(rows, CancellationToken.None);
+            Interlocked.Increment(ref _commits);
+            _lastRecordedAtMicros = now;
+            _tree.AppendRange(rows.Select(r => r.LeafHash));
+        }
+        catch (Exception exception)
+        {
+            // Fail closed on anything. The commit's outcome is unknown (it may have reached the disk): re-read the store before
+            // the next batch so the tree and the sequences never diverge from what is stored.
+            _needsResync = true;
+            LogBatchFailed(_logger, entryCount, exception.GetType().Name, (exception as DbException)?.SqlState);
+            var failure = new LedgerUnavailableException("The ledger could not make the entries durable.", exception);
+            foreach (var append in appends)
+            {
+                append.Completion.TrySetException(failure);
+            }
+
+            return;
+        }
+
+        foreach (var append in appends)
+        {
+            append.Completion.TrySetResult(append.Sequences!);
+        }
+    }
+
+    private async Task ResyncAsync()
+    {
+        var size = _tree.Size;
+        var stored = await _store.CountAsync(CancellationToken.None);
+        if (stored > size)
+        {
+            var leaves = new List<byte[]>();
+            await foreach (var (_, leaf) in _store.ReadLeafHashesAsync(size, CancellationToken.None))
+            {
+                leaves.Add(leaf);
+            }
+
+            _tree.AppendRange(leaves);
+        }
+
+        _needsResync = false;
+    }
+
+    private async Task SignCheckpointAsync(CheckpointRequest request)
+    {
+        try
+        {
+            var size = _tree.Size;
+            var latest = _latestCheckpoint;
+            if (latest is null || latest.TreeSize != size)
+            {
+                latest = SignedCheckpoint.Create(_signer, size, _tree.RootAt(size), _clock.GetUtcNow());
+                await _store.AddCheckpointAsync(latest, CancellationToken.None);
+                Volatile.Write(ref _latestCheckpoint, latest);
+            }
+
+            request.Completion.TrySetResult(latest);
+        }
+        catch (Exception exception)
+        {
+            LogCheckpointFailed(_logger, exception.GetType().Name, (exception as DbException)?.SqlState);
+            request.Completion.TrySetException(new LedgerUnavailableException("The ledger could not store a checkpoint.", exception));
+        }
+    }
+
+    // Only counts and error types: a database message can quote row values, which may be personal data.
+    [LoggerMessage(EventId = 4101, Level = LogLevel.Error,
+        Message = "Ledger batch of {EntryCount} entries failed to commit ({ExceptionType}, SQL state {SqlState}); appends fail closed")]
+    private static partial void LogBatchFailed(ILogger logger, int entryCount, string exceptionType, string? sqlState);
+
+    [LoggerMessage(EventId = 4102, Level = LogLevel.Error,
+        Message = "Ledger checkpoint could not be stored ({ExceptionType}, SQL state {SqlState})")]
+    private static partial void LogCheckpointFailed(ILogger logger, string exceptionType, string? sqlState);
+
+    private abstract class WriteRequest;
+
+    private sealed class AppendRequest(LedgerEntry[] entries) : WriteRequest
+    {
+        public LedgerEntry[] Entries { get; } = entries;
+
+        public ulong[]? Sequences { get; set; }
+
+        public TaskCompletionSource<IReadOnlyList<ulong>> Completion { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class CheckpointRequest : WriteRequest
+    {
+        public TaskCompletionSource<SignedCheckpoint> Completion { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,54 @@
+using Exchange.Ledger.Checkpoints;
+using Exchange.Ledger.Query;
+
+namespace Exchange.Ledger.Storage;
+
+/// <summary>
+/// Where the ledger lives. One implementation per database; the writer serialises all writes, so
+/// a store sees at most one <see cref="AppendAsync"/> or <see cref="AddCheckpointAsync"/> at a time.
+/// </summary>
+public interface ILedgerStore : IAsyncDisposable
+{
+    /// <summary>A description for operators and logs, without credentials.</summary>
+    string Description { get; }
+
+    /// <summary>Creates the schema when missing and opens the writer's connection.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>Writes the entries in one transaction and returns only once it is durable on disk.</summary>
+    Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken);
+
+    /// <summary>Persists a signed checkpoint durably.</summary>
+    Task AddCheckpointAsync(SignedCheckpoint checkpoint, CancellationToken cancellationToken);
+
+    Task<ulong> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>The stored leaf hashes from <paramref name="fromSequence"/> on, in order: rebuilds the tree at start-up.</summary>
+    IAsyncEnumerable<(long Sequence, byte[] LeafHash)> ReadLeafHashesAsync(ulong fromSequence, CancellationToken cancellationToken);
+
+    /// <summary>Raw rows in sequence order, as stored, for verification and export. Never trusts what it reads.</summary>
+    Task<IReadOnlyList<StoredRow>> ReadRowsAsync(ulong fromSequence, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Every stored checkpoint note, by tree size.</summary>
+    Task<IReadOnlyList<StoredCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The canonical bytes of the entries matching <paramref name="query"/>, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<byte[]>> QueryAsync(LedgerQuery query, int limit, CancellationToken cancellationToken);
+
+    Task<string?> GetMetadataAsync(string key, CancellationToken cancellationToken);
+
+    Task SetMetadataAsync(string key, string value, CancellationToken cancellationToken);
+}
+
+/// <summary>A row exactly as the database returned it; any part may have been tampered with.</summary>
+public sealed record StoredRow(long Sequence, byte[] Entry, byte[] LeafHash, EntryColumns Columns);
+
+/// <summary>A checkpoint note as stored, not yet verified.</summary>
+public sealed record StoredCheckpoint(long TreeSize, string Note);
+
+/// <summary>Keys of the ledger's metadata table.</summary>
+public static class LedgerMetadata
+{
+    /// <summary>The verifier key of the log's signing key, fixed at first start.</summary>
+    public const string VerifierKey = "verifier_key";
+}

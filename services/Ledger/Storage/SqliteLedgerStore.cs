@@ -1,0 +1,156 @@
+using System.Data.Common;
+using Exchange.Ledger.Checkpoints;
+using Microsoft.Data.Sqlite;
+
+namespace Exchange.Ledger.Storage;
+
+/// <summary>
+/// The default store: one SQLite file in WAL mode with <c>synchronous=FULL</c>, so a commit returns
+/// only after the WAL is fsynced. Reads use pooled connections and never block the writer.
+/// </summary>
+public sealed class SqliteLedgerStore : SqlLedgerStore
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS ledger_entries (
+            sequence INTEGER PRIMARY KEY,
+            recorded_at INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            decision_id TEXT NOT NULL,
+            holder_organisation_id TEXT NOT NULL,
+            recipient_organisation_id TEXT NOT NULL,
+            subject_pseudonym TEXT NOT NULL,
+            purpose INTEGER NOT NULL,
+            legal_basis_id TEXT NOT NULL,
+            decision INTEGER NOT NULL,
+            break_glass INTEGER NOT NULL,
+            review_state INTEGER NOT NULL,
+            concerns_sequence INTEGER NULL,
+            review_verdict INTEGER NULL,
+            leaf_hash BLOB NOT NULL,
+            entry BLOB NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_ledger_recorded_at ON ledger_entries (recorded_at);
+        CREATE INDEX IF NOT EXISTS ix_ledger_holder ON ledger_entries (holder_organisation_id);
+        CREATE INDEX IF NOT EXISTS ix_ledger_recipient ON ledger_entries (recipient_organisation_id);
+        CREATE INDEX IF NOT EXISTS ix_ledger_subject ON ledger_entries (subject_pseudonym);
+        CREATE INDEX IF NOT EXISTS ix_ledger_purpose ON ledger_entries (purpose);
+        CREATE INDEX IF NOT EXISTS ix_ledger_legal_basis ON ledger_entries (legal_basis_id);
+        CREATE INDEX IF NOT EXISTS ix_ledger_decision ON ledger_entries (decision);
+        CREATE INDEX IF NOT EXISTS ix_ledger_break_glass ON ledger_entries (break_glass) WHERE break_glass = 1;
+        CREATE INDEX IF NOT EXISTS ix_ledger_review_state ON ledger_entries (review_state);
+        CREATE INDEX IF NOT EXISTS ix_ledger_kind ON ledger_entries (kind);
+        CREATE INDEX IF NOT EXISTS ix_ledger_concerns ON ledger_entries (concerns_sequence) WHERE concerns_sequence IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS ix_ledger_review_verdict ON ledger_entries (review_verdict) WHERE review_verdict IS NOT NULL;
+        CREATE TRIGGER IF NOT EXISTS ledger_entries_no_update BEFORE UPDATE ON ledger_entries
+            BEGIN SELECT RAISE(ABORT, 'the disclosure ledger is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS ledger_entries_no_delete BEFORE DELETE ON ledger_entries
+            BEGIN SELECT RAISE(ABORT, 'the disclosure ledger is append-only'); END;
+        CREATE TABLE IF NOT EXISTS ledger_checkpoints (
+            tree_size INTEGER PRIMARY KEY,
+            signed_at INTEGER NOT NULL,
+            note TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS ledger_metadata (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        );
+        """;
+
+    private readonly string _connectionString;
+    private readonly string _path;
+    private SqliteConnection? _writer;
+    private SqliteCommand? _insert;
+    private readonly TimeSpan _busyTimeout;
+    private SqliteParameter[] _insertParameters = [];
+
+    public SqliteLedgerStore(string path, TimeSpan? busyTimeout = null)
+    {
+        _path = Path.GetFullPath(path);
+        _busyTimeout = busyTimeout ?? TimeSpan.FromSeconds(5);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries a busy database until the command timeout (whole seconds).
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(_busyTimeout.TotalSeconds)),
+        }.ToString();
+    }
+
+    public override string Description => $"SQLite {_path}";
+
+    protected override DbConnection Writer => _writer ?? throw new InvalidOperationException("The store is not initialised.");
+
+    public override async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(_path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        _writer = new SqliteConnection(_connectionString);
+        await _writer.OpenAsync(cancellationToken);
+        // WAL: readers never block the writer. FULL: the WAL is fsynced at every commit, so a
+        // commit that returned survives a crash or power loss (NORMAL would lose the last ones).
+        await ExecuteAsync(_writer, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", cancellationToken);
+        await ExecuteAsync(_writer, FormattableString.Invariant($"PRAGMA busy_timeout={(long)_busyTimeout.TotalMilliseconds};"), cancellationToken);
+        await ExecuteAsync(_writer, Schema, cancellationToken);
+
+        _insert = _writer.CreateCommand();
+        var names = RowColumns.Split(", ");
+        _insert.CommandText = $"INSERT INTO ledger_entries ({RowColumns}) VALUES ({string.Join(", ", names.Select(n => "@" + n))})";
+        _insertParameters = names.Select(n => _insert.Parameters.Add(new SqliteParameter { ParameterName = "@" + n })).ToArray();
+        _insert.Prepare();
+    }
+
+    public override Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
+    {
+        var writer = (SqliteConnection)Writer;
+        // SQLite's API is synchronous; one batch is one transaction and one WAL fsync.
+        using var transaction = writer.BeginTransaction(deferred: false);
+        _insert!.Transaction = transaction;
+        foreach (var entry in entries)
+        {
+            var values = RowValues(entry);
+            for (var i = 0; i < values.Length; i++)
+            {
+                _insertParameters[i].Value = values[i] ?? DBNull.Value;
+            }
+
+            _insert.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+        return Task.CompletedTask;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_insert is not null)
+        {
+            await _insert.DisposeAsync();
+        }
+
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+
+        // Pooled read connections would otherwise keep the file (and its WAL) open after disposal.
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    protected override async Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, sql);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

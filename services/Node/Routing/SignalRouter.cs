@@ -1,0 +1,150 @@
+using Exchange.Contracts.Classification;
+using Exchange.Contracts.Index.V1;
+using Exchange.Contracts.Node.V1;
+using Exchange.Contracts.V1;
+using Exchange.Node.Disclosure;
+using Exchange.Node.Inbox;
+using Exchange.Node.Publishing;
+using Exchange.Node.Redaction;
+using Exchange.Node.Store;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Exchange.Node.Routing;
+
+/// <summary>
+/// Pushes every stored signal to the organisations involved with its people. Each delivery is its own
+/// disclosure (decided, logged, redacted, receipted). Progress is kept per recipient in the outbox and
+/// each delivery carries a key the inbox stores once, so a restart half-way delivers nothing twice.
+/// </summary>
+public sealed partial class SignalRouter(
+    RoutingStore routing,
+    SignalStore store,
+    DisclosureFlow flow,
+    RoutingService.RoutingServiceClient index,
+    InboxDelivery inboxes,
+    TimeProvider time,
+    ILogger<SignalRouter> logger) : BackgroundService, ISignalRouter
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private readonly SemaphoreSlim _wake = new(0);
+
+    public Task RouteAsync(StoredSignal signal, CancellationToken cancellationToken)
+    {
+        _wake.Release();
+        return Task.CompletedTask;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var due = routing.Due(time.GetUtcNow(), 16);
+            foreach (var signalId in due)
+            {
+                await RouteOneAsync(signalId, stoppingToken);
+            }
+
+            if (due.Count > 0)
+            {
+                continue;
+            }
+
+            var next = routing.NextDue();
+            var wait = next is null ? TimeSpan.FromSeconds(5) : (next.Value - time.GetUtcNow()).Duration();
+            try
+            {
+                await _wake.WaitAsync(wait < TimeSpan.FromSeconds(5) ? wait : TimeSpan.FromSeconds(5), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    private async Task RouteOneAsync(string signalId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var stored = store.Get(signalId) ?? throw new InvalidOperationException("routing names a signal that is not stored");
+            await index.RecordSignalFactsAsync(SignalFacts.From(stored.Signal), cancellationToken: cancellationToken);
+            var request = new FindRecipientsRequest { HolderOrganisationId = stored.HolderOrganisationId };
+            request.Subjects.AddRange(stored.Signal.Subjects.Select(s => s.Pseudonym));
+            var recipients = (await index.FindRecipientsAsync(request, cancellationToken: cancellationToken)).Recipients;
+            var done = routing.DoneRecipients(signalId);
+            foreach (var recipient in recipients.Where(r => !done.Contains(r.OrganisationId)))
+            {
+                routing.MarkDone(signalId, recipient.OrganisationId, await DeliverAsync(stored, recipient, cancellationToken));
+            }
+
+            routing.Complete(signalId);
+        }
+        catch (RpcException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The index, the policy service, the ledger or an inbox is unreachable: nothing was released
+            // to the recipients still open; try again later.
+            var attempts = routing.Attempts(signalId);
+            var backoff = TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, attempts)));
+            LogRoutingDeferred(logger, signalId, exception.StatusCode, backoff.TotalSeconds);
+            routing.Reschedule(signalId, time.GetUtcNow() + backoff);
+        }
+    }
+
+    private async Task<string> DeliverAsync(StoredSignal stored, Recipient recipient, CancellationToken cancellationToken)
+    {
+        var payload = Payloads.Unpack(stored.Signal.Payload);
+        var categories = payload is null ? [] : Redactor.PresentCategories(payload).Items().ToList();
+        var intent = new DisclosureIntent(
+            stored.HolderOrganisationId,
+            new Actor { OrganisationId = recipient.OrganisationId },
+            [.. stored.Signal.Subjects.Select(s => s.Pseudonym)],
+            recipient.Purpose,
+            string.Empty,
+            categories,
+            DisclosureKind.Push)
+        {
+            SignalId = stored.Id,
+            PayloadType = stored.PayloadType,
+            KnownSubjects = recipient.Subjects,
+        };
+
+        Disclosed disclosed;
+        try
+        {
+            disclosed = await flow.DiscloseAsync(intent, [stored], cancellationToken);
+        }
+        catch (RpcException exception) when (exception.StatusCode is StatusCode.PermissionDenied or StatusCode.InvalidArgument)
+        {
+            LogNotDelivered(logger, stored.Id, recipient.OrganisationId, exception.StatusCode);
+            return exception.StatusCode == StatusCode.PermissionDenied ? "denied" : "invalid";
+        }
+
+        if (disclosed.Records.Count == 0)
+        {
+            return "nothing released";
+        }
+
+        await inboxes.DeliverAsync(new Uri(recipient.NodeAddress), new DeliverRequest
+        {
+            RecipientOrganisationId = recipient.OrganisationId,
+            DeliveryKey = $"{stored.Id}:{recipient.OrganisationId}",
+            Signal = disclosed.Records[0],
+            Receipt = disclosed.Receipt,
+        }, cancellationToken);
+        return "delivered";
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Routing of signal {SignalId} deferred ({Status}); next attempt in {Seconds} s")]
+    private static partial void LogRoutingDeferred(ILogger logger, string signalId, StatusCode status, double seconds);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Signal {SignalId} not delivered to {Recipient}: {Status}")]
+    private static partial void LogNotDelivered(ILogger logger, string signalId, string recipient, StatusCode status);
+}

@@ -1,0 +1,148 @@
+using Exchange.Contracts.V1;
+using Exchange.Contracts.VeiligThuis.V1;
+
+namespace Exchange.Policy.Engine.Bundle;
+
+/// <summary>A bundle as its files state it, validated: every reference resolves and every id is unique.</summary>
+public sealed record PolicyBundle(
+    BundleManifest Manifest,
+    IReadOnlyList<PurposeDefinition> Purposes,
+    IReadOnlyList<LegalBasisDefinition> LegalBases,
+    IReadOnlyList<PartnerDefinition> Partners,
+    IReadOnlyList<AgreementDefinition> Agreements,
+    IReadOnlyList<RuleDefinition> Rules,
+    IReadOnlyList<HardDenialDefinition> HardDenials,
+    IReadOnlyList<BundleTestCase> TestCases,
+    IReadOnlyList<string> Files,
+    string Hash);
+
+/// <summary>
+/// The bundle's identity. <see cref="TestsAt"/> is the moment its own test cases are decided at unless a case
+/// names one, so that the cases keep their outcome as agreements start and end.
+/// </summary>
+public sealed record BundleManifest(
+    string Id,
+    string Version,
+    string Title,
+    DateTimeOffset TestsAt,
+    IReadOnlyList<DataCategory> SpecialCategories,
+    SourceLocation Location);
+
+public sealed record PurposeDefinition(Purpose Purpose, string Title, string Description, SourceLocation Location);
+
+/// <summary>
+/// A legal basis: who may invoke it and what it covers. Special categories (health, criminal-law data) are
+/// listed apart so that covering one is a deliberate, visible choice of whoever edits the bundle.
+/// </summary>
+public sealed record LegalBasisDefinition(
+    string Id,
+    string Law,
+    string Article,
+    string Summary,
+    IReadOnlyList<Domain> HolderDomains,
+    IReadOnlyList<Purpose> Purposes,
+    IReadOnlyList<DataCategory> Categories,
+    IReadOnlyList<DataCategory> SpecialCategories,
+    SourceLocation Location);
+
+/// <summary>
+/// A partner the bundle's agreements and test cases name. At run time the host resolves domains from the
+/// registry; the bundle's list lets it check agreements and run its own cases without one.
+/// </summary>
+public sealed record PartnerDefinition(string Id, string Name, Domain Domain, SourceLocation Location);
+
+/// <summary>A covenant partners signed; in force from <see cref="ValidFrom"/> up to, not including, <see cref="ValidTo"/>.</summary>
+public sealed record AgreementDefinition(
+    string Id,
+    string Name,
+    IReadOnlyList<Reference> Partners,
+    DateTimeOffset ValidFrom,
+    DateTimeOffset? ValidTo,
+    IReadOnlyList<Reference> LegalBases,
+    SourceLocation Location);
+
+/// <summary>An id written in one place that must name something defined elsewhere; kept with its position for the error.</summary>
+public sealed record Reference(string Id, SourceLocation Location);
+
+/// <summary>The <c>when</c> block: facts of the case that must all hold. Absent means "not required".</summary>
+public sealed record ConditionsDefinition(
+    bool Involved,
+    bool CaseConference,
+    Reference? Agreement,
+    IReadOnlyList<ViolenceType> ViolenceTypes,
+    bool ActingForOtherParent,
+    bool JointSession)
+{
+    public static ConditionsDefinition None { get; } = new(false, false, null, [], false, false);
+
+    public bool IsEmpty => !Involved && !CaseConference && Agreement is null && ViolenceTypes.Count == 0 && !ActingForOtherParent && !JointSession;
+}
+
+/// <summary>Who and what a rule, hard denial or exception is about. An empty list means any.</summary>
+public sealed record ScopeDefinition(
+    IReadOnlyList<Domain> Holders,
+    IReadOnlyList<Domain> Recipients,
+    IReadOnlyList<string> RecipientRoles,
+    IReadOnlyList<Purpose> Purposes,
+    IReadOnlyList<DisclosureKind> Kinds,
+    ConditionsDefinition When,
+    SourceLocation Location);
+
+public sealed record ObligationsDefinition(uint? RetentionDays, bool NoOnwardSharing, bool NotifyHolder, bool ReviewRequired)
+{
+    public static ObligationsDefinition None { get; } = new(null, false, false, false);
+}
+
+/// <summary>A permission: the holder's domain may release these categories to the recipient for these purposes under one legal basis.</summary>
+public sealed record RuleDefinition(
+    string Id,
+    string Description,
+    ScopeDefinition Scope,
+    Reference LegalBasis,
+    IReadOnlyList<DataCategory> Categories,
+    bool BreakGlass,
+    ObligationsDefinition Obligations,
+    SourceLocation Location);
+
+/// <summary>A denial no rule can override; <see cref="Unless"/> lists the situations it leaves alone.</summary>
+public sealed record HardDenialDefinition(
+    string Id,
+    string Description,
+    IReadOnlyList<DataCategory> Categories,
+    ScopeDefinition Scope,
+    IReadOnlyList<ScopeDefinition> Unless,
+    string ReasonCode,
+    SourceLocation Location);
+
+/// <summary>One of the bundle's own cases: a request, the facts the host would resolve, and what must come out.</summary>
+public sealed record BundleTestCase(
+    string Name,
+    TestRequestDefinition Request,
+    TestFactsDefinition Facts,
+    DateTimeOffset? At,
+    TestExpectation Expect,
+    SourceLocation Location);
+
+public sealed record TestRequestDefinition(
+    string Holder,
+    string Recipient,
+    string Role,
+    Purpose Purpose,
+    string LegalBasis,
+    IReadOnlyList<DataCategory> Categories,
+    DisclosureKind Kind,
+    string? BreakGlassJustification,
+    bool JointSession);
+
+public sealed record TestFactsDefinition(bool Involved, bool CaseConference, ViolenceType ViolenceType, bool ActingForOtherParent);
+
+/// <summary>What a case checks; a null member is not checked.</summary>
+public sealed record TestExpectation(
+    Decision? Decision,
+    IReadOnlyList<DataCategory>? Released,
+    IReadOnlyDictionary<DataCategory, string>? Denied,
+    IReadOnlyList<string>? Rules,
+    IReadOnlyList<ObligationKind>? Obligations,
+    uint? RetentionDays,
+    string? ReasonCode,
+    string? InvalidField);

@@ -1,0 +1,134 @@
+using Exchange.Policy.Engine.Bundle;
+using Exchange.Policy.Engine.Evaluation;
+using Exchange.Policy.Engine.Rules;
+
+namespace Exchange.Policy.Engine.Compilation;
+
+/// <summary>
+/// A rule narrowed to what its legal basis allows: holder domains the basis may be invoked by, purposes and
+/// categories it covers. What the rule lists beyond that can never be released; <c>exchange policy check</c> reports it.
+/// </summary>
+public sealed class CompiledRule
+{
+    internal CompiledRule(RuleDefinition definition, CompiledLegalBasis basis, IPolicyCondition[] conditions)
+    {
+        Definition = definition;
+        Basis = basis;
+        Conditions = conditions;
+        HolderMask = Masks.Of(definition.Scope.Holders) & basis.HolderMask;
+        RecipientMask = Masks.Of(definition.Scope.Recipients);
+        PurposeMask = Masks.Of(definition.Scope.Purposes) & basis.PurposeMask;
+        CategoryMask = Masks.Of(definition.Categories) & basis.CategoryMask;
+        ConditionReasons = [.. conditions.Select(c => new DenialReason(c.ReasonCode, definition.Id, $"rule '{definition.Id}' requires that {c.Requirement}"))];
+        Obligations = ObligationSet.From(definition.Obligations);
+    }
+
+    public RuleDefinition Definition { get; }
+
+    public string Id => Definition.Id;
+
+    public CompiledLegalBasis Basis { get; }
+
+    public bool BreakGlass => Definition.BreakGlass;
+
+    public IReadOnlyList<IPolicyCondition> ConditionList => Conditions;
+
+    internal IPolicyCondition[] Conditions { get; }
+
+    /// <summary>The reason a category gets when the condition at the same index is the first one not met.</summary>
+    internal DenialReason[] ConditionReasons { get; }
+
+    internal uint HolderMask { get; }
+
+    internal uint RecipientMask { get; }
+
+    internal uint PurposeMask { get; }
+
+    internal uint CategoryMask { get; }
+
+    internal ObligationSet Obligations { get; }
+}
+
+/// <summary>A situation a hard denial leaves alone, e.g. the police for ACUTE_SAFETY.</summary>
+public sealed class CompiledScope
+{
+    internal CompiledScope(ScopeDefinition definition, IPolicyCondition[] conditions)
+    {
+        Definition = definition;
+        Conditions = conditions;
+        HolderMask = Masks.OfOrAll(definition.Holders, Vocabularies.Domains);
+        RecipientMask = Masks.OfOrAll(definition.Recipients, Vocabularies.Domains);
+        PurposeMask = Masks.OfOrAll(definition.Purposes, Vocabularies.Purposes);
+    }
+
+    public ScopeDefinition Definition { get; }
+
+    internal IPolicyCondition[] Conditions { get; }
+
+    internal uint HolderMask { get; }
+
+    internal uint RecipientMask { get; }
+
+    internal uint PurposeMask { get; }
+
+    internal bool Matches(in ConditionContext context, int purpose)
+    {
+        if (!Masks.Contains(HolderMask, (int)context.Facts.HolderDomain)
+            || !Masks.Contains(RecipientMask, (int)context.Facts.RecipientDomain)
+            || !Masks.Contains(PurposeMask, purpose))
+        {
+            return false;
+        }
+
+        foreach (var condition in Conditions)
+        {
+            if (!condition.IsMet(context))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
+
+/// <summary>A hard denial, indexed by the holder, recipient and purpose it can apply to.</summary>
+public sealed class CompiledHardDenial
+{
+    internal CompiledHardDenial(HardDenialDefinition definition, IPolicyCondition[] conditions, CompiledScope[] unless)
+    {
+        Definition = definition;
+        Conditions = conditions;
+        Unless = unless;
+        HolderMask = Masks.OfOrAll(definition.Scope.Holders, Vocabularies.Domains);
+        RecipientMask = Masks.OfOrAll(definition.Scope.Recipients, Vocabularies.Domains);
+        PurposeMask = Masks.OfOrAll(definition.Scope.Purposes, Vocabularies.Purposes);
+        CategoryMask = Masks.Of(definition.Categories);
+        Reason = new DenialReason(
+            definition.ReasonCode,
+            definition.Id,
+            definition.Description.Length > 0 ? $"hard denial '{definition.Id}': {definition.Description}" : $"hard denial '{definition.Id}'");
+    }
+
+    public HardDenialDefinition Definition { get; }
+
+    public string Id => Definition.Id;
+
+    public IReadOnlyList<IPolicyCondition> ConditionList => Conditions;
+
+    public IReadOnlyList<CompiledScope> Exceptions => Unless;
+
+    internal IPolicyCondition[] Conditions { get; }
+
+    internal CompiledScope[] Unless { get; }
+
+    internal uint HolderMask { get; }
+
+    internal uint RecipientMask { get; }
+
+    internal uint PurposeMask { get; }
+
+    internal uint CategoryMask { get; }
+
+    internal DenialReason Reason { get; }
+}

@@ -1,0 +1,70 @@
+namespace Exchange.Policy.Engine;
+
+/// <summary>
+/// The stable reason codes of policy decisions, carried in <c>CategoryDenial.reason_code</c> and
+/// <c>DecideResponse.reason_code</c>. Partners program against these strings: never rename one, only add.
+/// The first three have the same spelling as <c>Exchange.ServiceDefaults.Errors.ReasonCodes</c>.
+/// </summary>
+public static class PolicyReasonCodes
+{
+    /// <summary>No rule releases the category to this recipient for this purpose under this legal basis.</summary>
+    public const string NoPermittingRule = "NO_PERMITTING_RULE";
+
+    /// <summary>The purpose is not one for which this category may go from the holder to the recipient, or the legal basis does not cover it.</summary>
+    public const string PurposeNotCovered = "PURPOSE_NOT_COVERED";
+
+    /// <summary>A hard denial removed the category; no permission overrides it.</summary>
+    public const string HardDenial = "HARD_DENIAL";
+
+    /// <summary>The legal basis cited cannot be invoked by the holder's domain, or the rules release the category under another basis.</summary>
+    public const string BasisNotApplicable = "BASIS_NOT_APPLICABLE";
+
+    /// <summary>The legal basis cited does not cover the category.</summary>
+    public const string CategoryNotCovered = "CATEGORY_NOT_COVERED";
+
+    /// <summary>The rule needs an active involvement of the recipient with a subject, and there is none.</summary>
+    public const string NoActiveInvolvement = "NO_ACTIVE_INVOLVEMENT";
+
+    /// <summary>The rule needs the recipient to take part in a case conference about a subject.</summary>
+    public const string NotInCaseConference = "NOT_IN_CASE_CONFERENCE";
+
+    /// <summary>The rule needs an agreement both holder and recipient signed, in force at the time of the request.</summary>
+    public const string AgreementNotInForce = "AGREEMENT_NOT_IN_FORCE";
+
+    /// <summary>The rule applies only to other violence-type indications than the case's.</summary>
+    public const string ViolenceTypeNotCovered = "VIOLENCE_TYPE_NOT_COVERED";
+
+    /// <summary>The rule applies only when the recipient acts for the other parent.</summary>
+    public const string NotActingForOtherParent = "NOT_ACTING_FOR_OTHER_PARENT";
+
+    /// <summary>The rule applies only to data for a joint session with both partners.</summary>
+    public const string NotAJointSession = "NOT_A_JOINT_SESSION";
+
+    /// <summary>The rule is limited to other roles than the acting professional's.</summary>
+    public const string RecipientRoleNotPermitted = "RECIPIENT_ROLE_NOT_PERMITTED";
+
+    /// <summary>The rule is limited to other kinds of disclosure (pull, push, lookup).</summary>
+    public const string DisclosureKindNotCovered = "DISCLOSURE_KIND_NOT_COVERED";
+
+    /// <summary>With intimate terror, nothing goes to a recipient acting for the other parent.</summary>
+    public const string IntimateTerrorOtherParent = "INTIMATE_TERROR_OTHER_PARENT";
+
+    /// <summary>With intimate terror, nothing goes into a joint session (mediation) with both partners.</summary>
+    public const string IntimateTerrorJointSession = "INTIMATE_TERROR_JOINT_SESSION";
+
+    /// <summary>Break-glass was invoked for a purpose other than acute safety; the whole request is denied and logged.</summary>
+    public const string BreakGlassNotAllowed = "BREAK_GLASS_NOT_ALLOWED";
+
+    /// <summary>The codes a hard denial may state; one it does not state is <see cref="HardDenial"/>.</summary>
+    public static IReadOnlySet<string> HardDenialCodes { get; } =
+        new HashSet<string>(StringComparer.Ordinal) { HardDenial, IntimateTerrorOtherParent, IntimateTerrorJointSession };
+
+    /// <summary>Every code a decision can carry.</summary>
+    public static IReadOnlyList<string> All { get; } =
+    [
+        NoPermittingRule, PurposeNotCovered, HardDenial, BasisNotApplicable, CategoryNotCovered, NoActiveInvolvement,
+        NotInCaseConference, AgreementNotInForce, ViolenceTypeNotCovered, NotActingForOtherParent, NotAJointSession,
+        RecipientRoleNotPermitted, DisclosureKindNotCovered, IntimateTerrorOtherParent, IntimateTerrorJointSession,
+        BreakGlassNotAllowed,
+    ];
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics.Metrics;
+using Exchange.Contracts.Ledger.V1;
+using Exchange.Contracts.Policy.V1;
+using Exchange.Contracts.V1;
+using Exchange.Ledger;
+using Exchange.Policy.Engine;
+using Exchange.Policy.Engine.Explanation;
+using Exchange.Policy.Facts;
+using Exchange.ServiceDefaults.Errors;
+using Exchange.ServiceDefaults.Telemetry;
+using Grpc.Core;
+
+namespace Exchange.Policy.Decisions;
+
+/// <summary>
+/// Decides a disclosure and writes the decision to the ledger, one entry per subject, before answering.
+/// A decision that is not durable is never answered: the caller gets Unavailable and releases nothing.
+/// </summary>
+public sealed partial class DecisionService(
+    PolicyEngine engine,
+    FactResolver facts,
+    IDisclosureLedger ledger,
+    TimeProvider time,
+    ILogger<DecisionService> logger)
+{
+    private static readonly Counter<long> Decisions = ExchangeTelemetry.Meter.CreateCounter<long>("exchange.policy.decisions");
+
+    public async Task<DecideResponse> DecideAsync(DecideRequest request, CancellationToken cancellationToken)
+    {
+        var resolved = await facts.ResolveAsync(request, cancellationToken);
+        var (decided, decision) = Evaluate(request, resolved);
+
+        var response = new DecideResponse { DecisionId = Guid.CreateVersion7().ToString() };
+        decision.CopyTo(response);
+        IReadOnlyList<ulong> sequences;
+        try
+        {
+            sequences = await ledger.AppendAsync(Entries(decided, response), cancellationToken);
+        }
+        catch (LedgerUnavailableException)
+        {
+            LogLedgerUnavailable(logger, response.DecisionId);
+            throw RpcErrors.Create(StatusCode.Unavailable, ReasonCodes.LedgerUnavailable, "The decision could not be recorded, so it is not given.");
+        }
+
+        response.LedgerSequences.AddRange(sequences);
+        Decisions.Add(1, new("decision", response.Decision.ToString()), new("purpose", request.Purpose.ToString()));
+        LogDecided(logger, response.DecisionId, request.HolderOrganisationId, request.Recipient?.OrganisationId ?? string.Empty,
+            request.Purpose, decided.LegalBasis.Id, response.Decision, response.BundleHash);
+        return response;
+    }
+
+    public async Task<ExplainResponse> ExplainAsync(DecideRequest request, CancellationToken cancellationToken)
+    {
+        var resolved = await facts.ResolveAsync(request, cancellationToken);
+        if (BasisSelection.Needed(request))
+        {
+            request = Evaluate(request, resolved).Request;
+        }
+
+        PolicyExplanation explanation;
+        try
+        {
+            explanation = engine.Explain(request, resolved, time.GetUtcNow());
+        }
+        catch (PolicyInputException exception)
+        {
+            throw Invalid(exception);
+        }
+
+        var response = new ExplainResponse();
+        explanation.CopyTo(response);
+        return response;
+    }
+
+    private (DecideRequest Request, PolicyDecision Decision) Evaluate(DecideRequest request, in DecisionFacts resolved)
+    {
+        try
+        {
+            return BasisSelection.Needed(request)
+                ? BasisSelection.Decide(engine, request, resolved, time.GetUtcNow())
+                : (request, engine.Decide(request, resolved, time.GetUtcNow()));
+        }
+        catch (PolicyInputException exception)
+        {
+            throw Invalid(exception);
+        }
+    }
+
+    private static RpcException Invalid(PolicyInputException exception)
+    {
+        var violations = new FieldViolations();
+        foreach (var violation in exception.Violations)
+        {
+            violations.Add(violation.Field, violation.Description);
+        }
+
+        return RpcErrors.CreateInvalidArgument(violations);
+    }
+
+    private static List<LedgerEntry> Entries(DecideRequest request, DecideResponse response)
+    {
+        var reviewRequired = response.Obligations.Any(o => o.Kind == ObligationKind.ReviewRequired);
+        var entries = new List<LedgerEntry>(request.Subjects.Count);
+        foreach (var subject in request.Subjects)
+        {
+            var entry = new LedgerEntry
+            {
+                Kind = EntryKind.Decision,
+                TraceId = ExchangeTelemetry.CurrentTraceId,
+                DecisionId = response.DecisionId,
+                Requester = request.Recipient,
+                HolderOrganisationId = request.HolderOrganisationId,
+                SubjectPseudonym = subject.Pseudonym,
+                Purpose = request.Purpose,
+                LegalBasisId = request.LegalBasis.Id,
+                Decision = response.Decision,
+                BundleId = response.BundleId,
+                BundleHash = response.BundleHash,
+                BreakGlassJustification = request.BreakGlass?.Justification ?? string.Empty,
+                ReviewState = reviewRequired ? ReviewState.Pending : ReviewState.NotRequired,
+                DisclosureKind = request.Kind,
+                SignalId = request.SignalId,
+                ReasonCode = response.ReasonCode,
+            };
+            entry.Requested.AddRange(request.Categories);
+            entry.Released.AddRange(response.Released);
+            entry.Denied.AddRange(response.Denied);
+            entry.RuleIds.AddRange(response.RuleIds);
+            entry.Obligations.AddRange(response.Obligations);
+            entries.Add(entry);
+        }
+
+        return entries;
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information,
+        Message = "Decision {DecisionId}: {Holder} to {Recipient} for {Purpose} under {LegalBasis}: {Decision} (bundle {BundleHash})")]
+    private static partial void LogDecided(ILogger logger, string decisionId, string holder, string recipient, Purpose purpose, string legalBasis, Decision decision, string bundleHash);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Decision {DecisionId} could not be written to the ledger; refused")]
+    private static partial void LogLedgerUnavailable(ILogger logger, string decisionId);
+}

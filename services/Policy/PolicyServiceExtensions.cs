@@ -1,0 +1,46 @@
+using Exchange.Contracts.Index.V1;
+using Exchange.Ledger.Hosting;
+using Exchange.Policy.Decisions;
+using Exchange.Policy.Engine;
+using Exchange.Policy.Facts;
+using Exchange.Policy.Grpc;
+using Exchange.Policy.Hosting;
+using Exchange.ServiceDefaults.Clients;
+using Microsoft.Extensions.Options;
+
+namespace Exchange.Policy;
+
+public static class PolicyServiceExtensions
+{
+    /// <summary>
+    /// The policy decision point with its ledger. The bundle is loaded, validated and tested before the
+    /// service starts: a bad bundle stops the start with the file, line and problem.
+    /// </summary>
+    public static WebApplicationBuilder AddPolicyService(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<PolicyOptions>()
+            .Bind(builder.Configuration.GetSection(PolicyOptions.Section))
+            .Validate(o => !o.Validate().Any(), "Policy options are invalid")
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(p => PolicyEngine.Start(p.GetRequiredService<IOptions<PolicyOptions>>().Value.BundleDirectory));
+        services.AddHostedService<BundleReloadLogger>();
+        services.AddSingleton<FactResolver>();
+        services.AddSingleton<DecisionService>();
+        services.AddExchangeClient<RoutingService.RoutingServiceClient>(
+            p => p.GetRequiredService<IOptions<PolicyOptions>>().Value.IndexAddress!,
+            p => p.GetRequiredService<IOptions<PolicyOptions>>().Value.FactsDeadline);
+        services.AddDisclosureLedger(builder.Configuration.GetSection("Ledger"));
+        return builder;
+    }
+
+    public static WebApplication MapPolicyService(this WebApplication app)
+    {
+        // Fail at start, not at the first request, when the bundle is bad.
+        _ = app.Services.GetRequiredService<PolicyEngine>();
+        app.MapGrpcService<PolicyGrpcService>();
+        app.MapDisclosureLedger();
+        return app;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Exchange.Policy.Tests.Support;
+
+/// <summary>A directory of its own for a test that needs real files; removed afterwards.</summary>
+internal sealed class TempDirectory : IDisposable
+{
+    public TempDirectory() => Directory.CreateDirectory(Path);
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"policy-test-{Guid.NewGuid():N}");
+
+    public void Write(string relativePath, string text)
+    {
+        var full = System.IO.Path.Combine(Path, relativePath);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(full)!);
+        File.WriteAllText(full, text);
+    }
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
