@@ -41,9 +41,10 @@ public sealed class PkiDirectory(string root)
 
     public string ServerKeyPath(string name) => Path.Combine(Root, Safe(name) + ".key");
 
-    public string ClientCertificatePath(string organisationId) => Path.Combine(Root, "partners", Safe(organisationId) + ".pem");
+    /// <summary>The client certificate file of a system, by its name (the organisation id for its main system).</summary>
+    public string ClientCertificatePath(string name) => Path.Combine(Root, "partners", Safe(name) + ".pem");
 
-    public string ClientKeyPath(string organisationId) => Path.Combine(Root, "partners", Safe(organisationId) + ".key");
+    public string ClientKeyPath(string name) => Path.Combine(Root, "partners", Safe(name) + ".key");
 
     /// <summary>Creates the CA and an empty CRL unless they exist; returns whether it created them.</summary>
     public bool Initialise(string caName = "Need-to-Know Exchange development CA")
@@ -87,22 +88,27 @@ public sealed class PkiDirectory(string root)
         return certificate;
     }
 
-    /// <summary>Issues a partner client certificate unless one exists (or <paramref name="replace"/>).</summary>
-    public X509Certificate2 IssueClient(string organisationId, string organisationName, bool replace = false)
+    /// <summary>
+    /// Issues a client certificate for an organisation (CN = <paramref name="organisationId"/>) unless one
+    /// exists (or <paramref name="replace"/>). <paramref name="name"/> names the files when one organisation
+    /// has more than one system, e.g. "vt-mwb-fg" for Veilig Thuis's privacy officers; it defaults to the id.
+    /// </summary>
+    public X509Certificate2 IssueClient(string organisationId, string organisationName, string? name = null, bool replace = false)
     {
-        if (!replace && File.Exists(ClientCertificatePath(organisationId)))
+        name ??= organisationId;
+        if (!replace && File.Exists(ClientCertificatePath(name)))
         {
-            return LoadClient(organisationId);
+            return LoadClient(name);
         }
 
         using var ca = OpenAuthority();
         var certificate = ca.IssueClient(organisationId, organisationName);
-        PemFiles.Write(certificate, ClientCertificatePath(organisationId), ClientKeyPath(organisationId));
+        PemFiles.Write(certificate, ClientCertificatePath(name), ClientKeyPath(name));
         return certificate;
     }
 
-    public X509Certificate2 LoadClient(string organisationId) =>
-        X509Certificate2.CreateFromPemFile(ClientCertificatePath(organisationId), ClientKeyPath(organisationId));
+    public X509Certificate2 LoadClient(string name) =>
+        X509Certificate2.CreateFromPemFile(ClientCertificatePath(name), ClientKeyPath(name));
 
     /// <summary>Records the certificate as revoked and publishes a new CRL at once.</summary>
     public RevokedCertificate Revoke(X509Certificate2 certificate)

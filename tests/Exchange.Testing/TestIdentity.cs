@@ -65,7 +65,8 @@ public sealed class TestIdentity : IAsyncDisposable
         TestPki pki, IEnumerable<TestPartner> partners, IReadOnlyDictionary<string, string?>? extra = null, ILoggerProvider? logs = null)
     {
         var directory = new TempDirectory("exchange-identity");
-        var port = FreePort();
+        // The issuer is in the service's configuration, so its port is chosen before it starts.
+        var port = FreePorts.Next();
         var configuration = new Dictionary<string, string?>(pki.TlsEndpoint(requireClientCertificate: false))
         {
             ["Endpoint:Url"] = $"https://127.0.0.1:{port}",
@@ -122,10 +123,13 @@ public sealed class TestIdentity : IAsyncDisposable
         return settings;
     }
 
-    /// <summary>A token client for a partner's system, authenticating with the partner's certificate.</summary>
+    /// <summary>
+    /// A token client for a registered client, authenticating with its certificate: the one kept under the
+    /// client id (a partner's main system: its organisation id), or under <paramref name="certificateName"/>.
+    /// </summary>
     public PartnerTokenClient TokenClient(
-        string organisationId, ClientAuthentication authentication = ClientAuthentication.TlsClientCertificate, string? clientId = null, IReadOnlyList<string>? scopes = null) =>
-        new(Issuer, _pki.Ca, _pki.ClientCertificate(organisationId), clientId ?? organisationId, authentication, scopes);
+        string clientId, ClientAuthentication authentication = ClientAuthentication.TlsClientCertificate, string? certificateName = null, IReadOnlyList<string>? scopes = null) =>
+        new(Issuer, _pki.Ca, _pki.Directory.LoadClient(certificateName ?? clientId), clientId, authentication, scopes);
 
     public async ValueTask DisposeAsync()
     {
@@ -133,14 +137,4 @@ public sealed class TestIdentity : IAsyncDisposable
         _directory.Dispose();
     }
 
-    /// <summary>
-    /// The issuer must be known before the service starts (it is in its configuration), so the port is
-    /// chosen here; the OS hands out ports without reuse for a while, so the race is theoretical.
-    /// </summary>
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

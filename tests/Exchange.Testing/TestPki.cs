@@ -40,7 +40,15 @@ public sealed class TestPki : IDisposable
     public X509Certificate2 ClientCertificate(string organisationId, string? name = null) =>
         Directory.IssueClient(organisationId, name ?? organisationId);
 
-    public string ClientCertificatePath(string organisationId) => Directory.ClientCertificatePath(organisationId);
+    /// <summary>
+    /// Another system of an organisation, with a certificate of its own (CN = the organisation id), kept
+    /// under <paramref name="name"/>; e.g. its privacy officers' system next to its case system.
+    /// </summary>
+    public X509Certificate2 SystemCertificate(string name, string organisationId, string organisationName) =>
+        Directory.IssueClient(organisationId, organisationName, name);
+
+    /// <summary>The certificate file of a partner (by organisation id) or of another system (by its name).</summary>
+    public string ClientCertificatePath(string name) => Directory.ClientCertificatePath(name);
 
     /// <summary>Revokes the certificate and publishes the new CRL at once.</summary>
     public void Revoke(X509Certificate2 certificate) => Directory.Revoke(certificate);

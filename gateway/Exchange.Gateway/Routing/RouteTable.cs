@@ -13,7 +13,7 @@ public static class RouteTable
 {
     public const string IndexCluster = "index";
 
-    private static readonly string[] IndexServices = ["exchange.v1.Pseudonyms", "exchange.v1.Involvements"];
+    private static readonly string[] IndexServices = ["exchange.v1.Pseudonyms", "exchange.v1.Involvements", "exchange.v1.Assessments"];
 
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(GatewayOptions options)
     {

@@ -21,18 +21,20 @@ public static class RpcPermissions
     public static IReadOnlyList<RpcRule> Rules { get; } =
     [
         Partner("exchange.v1.Disclosures", "Request", ExchangeScopes.DisclosuresRequest),
+        // The index pulls each holder's assessment on the caller's behalf: a disclosure request per holder.
+        Partner("exchange.v1.Assessments", "ListSafetyAssessments", ExchangeScopes.DisclosuresRequest),
 
         Partner("exchange.v1.Signals", "Publish", ExchangeScopes.SignalsPublish, holder: HolderRule.Caller),
         Partner("exchange.v1.Signals", "Subscribe", ExchangeScopes.SignalsSubscribe, holder: HolderRule.Caller, streaming: true),
         Partner("exchange.v1.Signals", "Acknowledge", ExchangeScopes.SignalsSubscribe, holder: HolderRule.Caller),
 
-        .. TypedPublish("police.v1.PoliceSignals", Domain.Police, "PublishIncident", "PublishRestrainingOrder", "PublishAlarmDevice"),
+        .. TypedPublish("police.v1.PoliceSignals", Domain.Police, "PublishIncident", "PublishRestrainingOrder", "PublishAlarmDevice", "PublishRiskAssessment"),
         .. TypedPublish("veiligthuis.v1.VeiligThuisSignals", Domain.VeiligThuis,
             "PublishReportReceived", "PublishSafetyAssessment", "PublishCaseStatus", "PublishHandoverToCare", "PublishShelterStay"),
         .. TypedPublish("childprotection.v1.ChildProtectionSignals", Domain.ChildProtection,
-            "PublishInvestigationStarted", "PublishMeasure", "PublishCourtHearing"),
+            "PublishInvestigationStarted", "PublishMeasure", "PublishCourtHearing", "PublishSafetyAssessment"),
         .. TypedPublish("socialteam.v1.SocialTeamSignals", Domain.SocialTeam,
-            "PublishSupportPlan", "PublishStrengthsAndNetwork", "PublishSupportStarted"),
+            "PublishSupportPlan", "PublishStrengthsAndNetwork", "PublishSupportStarted", "PublishSafetyAssessment"),
 
         Partner("exchange.v1.Involvements", "Register", ExchangeScopes.Involvements),
         Partner("exchange.v1.Involvements", "End", ExchangeScopes.Involvements),
@@ -52,6 +54,12 @@ public static class RpcPermissions
         Partner("registry.v1.RegistryService", "ListAgreements", ExchangeScopes.RegistryAdmin),
         // The gateway itself reads its routes from the registry; partners have no use for them.
         Internal("registry.v1.RegistryService", "ListRoutes"),
+
+        // Between exchange services only: routing and facts at the index, delivery into an inbox.
+        Internal("index.v1.RoutingService", "FindRecipients"),
+        Internal("index.v1.RoutingService", "GetFacts"),
+        Internal("index.v1.RoutingService", "RecordSignalFacts"),
+        Internal("node.v1.InboxService", "Deliver"),
 
         Internal("policy.v1.PolicyService", "Decide"),
         Internal("policy.v1.PolicyService", "Explain"),

@@ -23,7 +23,8 @@ public static class RawCalls
         var trimmed = path.TrimStart('/');
         var service = trimmed[..trimmed.IndexOf('/', StringComparison.Ordinal)];
         var name = trimmed[(trimmed.IndexOf('/', StringComparison.Ordinal) + 1)..];
-        var options = new CallOptions(headers ?? [], DateTime.UtcNow.AddSeconds(5));
+        // A stream the service accepts (an inbox) stays open: a second is enough to show it was let in.
+        var options = new CallOptions(headers ?? [], DateTime.UtcNow.AddSeconds(streaming ? 1 : 5));
         var messages = 0;
         try
         {

@@ -5,7 +5,6 @@ using System.Security.Cryptography.X509Certificates;
 using Exchange.ChildProtection;
 using Exchange.Gateway;
 using Exchange.Index;
-using Exchange.Pki;
 using Exchange.Police;
 using Exchange.ServiceDefaults.Hosting;
 using Exchange.ServiceDefaults.Security;
@@ -50,7 +49,7 @@ public sealed class SecuredExchange : IAsyncLifetime
     public BackendCalls Backend { get; } = new();
 
     /// <summary>Every service's log lines.</summary>
-    public CapturedLogs Logs { get; } = new();
+    public CapturingLogs Logs { get; } = new();
 
     public byte[] PseudonymKey { get; } = RandomNumberGenerator.GetBytes(32);
 
@@ -74,12 +73,10 @@ public sealed class SecuredExchange : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        PrivacyOfficerCertificate = Pki.Authority.IssueClient("vt-mwb", "Veilig Thuis Midden- en West-Brabant, FG");
-        var officerPath = _data.File("vt-mwb-fg.pem");
-        PemFiles.Write(PrivacyOfficerCertificate, officerPath, _data.File("vt-mwb-fg.key"));
-        RevocableCertificate = Pki.Authority.IssueClient("swt-tilburg", "Sociaal wijkteam Tilburg");
-        var revocablePath = _data.File("swt-tilburg-tweede.pem");
-        PemFiles.Write(RevocableCertificate, revocablePath, _data.File("swt-tilburg-tweede.key"));
+        PrivacyOfficerCertificate = Pki.SystemCertificate(PrivacyOfficerClient, "vt-mwb", "Veilig Thuis Midden- en West-Brabant, FG");
+        var officerPath = Pki.ClientCertificatePath(PrivacyOfficerClient);
+        RevocableCertificate = Pki.SystemCertificate(RevocableClient, "swt-tilburg", "Sociaal wijkteam Tilburg");
+        var revocablePath = Pki.ClientCertificatePath(RevocableClient);
         var passwordFile = _data.File("console-password.txt");
         await File.WriteAllTextAsync(passwordFile, ConsolePassword);
 
@@ -111,16 +108,36 @@ public sealed class SecuredExchange : IAsyncLifetime
 
         _identity = await TestIdentity.StartAsync(Pki, TestPartner.Demo, extra, Logs);
 
-        _services.Add(await StartBackendAsync("exchange-index", typeof(IndexServiceExtensions), new Dictionary<string, string?>(), b => b.AddIndexService(), a => a.MapIndexService()));
+        // Nothing listens at the policy address: a call that got as far as asking for a decision fails closed.
+        const string NoPolicy = "http://127.0.0.1:9";
+        var nodeAddresses = TestPartner.Demo.ToDictionary(p => p.Id, _ => FreePorts.NextHttp(), StringComparer.Ordinal);
+        var indexAddress = FreePorts.NextHttp();
+        var index = new Dictionary<string, string?>
+        {
+            ["Endpoint:Url"] = indexAddress.ToString(),
+            ["Index:DataDirectory"] = _data.Subdirectory("index"),
+            ["Index:PolicyAddress"] = NoPolicy,
+        };
+        for (var i = 0; i < TestPartner.Demo.Count; i++)
+        {
+            var partner = TestPartner.Demo[i];
+            index[$"Index:Partners:{i}:Id"] = partner.Id;
+            index[$"Index:Partners:{i}:Name"] = partner.Name;
+            index[$"Index:Partners:{i}:Domain"] = DomainNames.Parse(partner.Domain).ToString();
+            index[$"Index:Partners:{i}:NodeAddress"] = nodeAddresses[partner.Id].ToString();
+        }
+
+        _services.Add(await StartBackendAsync("exchange-index", typeof(IndexServiceExtensions), index, b => b.AddIndexService(), a => a.MapIndexService()));
         var nodes = new Dictionary<string, RunningService>(StringComparer.Ordinal);
         foreach (var partner in TestPartner.Demo)
         {
             var settings = new Dictionary<string, string?>
             {
+                ["Endpoint:Url"] = nodeAddresses[partner.Id].ToString(),
                 ["Node:Organisations:0"] = partner.Id,
                 ["Node:DataDirectory"] = _data.Subdirectory(partner.Id),
-                // Nothing listens here: a disclosure that got as far as asking for a decision fails closed.
-                ["Node:PolicyAddress"] = "http://127.0.0.1:9",
+                ["Node:PolicyAddress"] = NoPolicy,
+                ["Node:IndexAddress"] = indexAddress.ToString(),
             };
             var node = partner.Domain switch
             {
@@ -181,9 +198,7 @@ public sealed class SecuredExchange : IAsyncLifetime
     public PartnerTokenClient Tokens(string clientId) =>
         _tokens.GetOrAdd(clientId, id => id switch
         {
-            PrivacyOfficerClient => new PartnerTokenClient(Identity.Issuer, Pki.Ca, PrivacyOfficerCertificate, id),
-            RevocableClient => new PartnerTokenClient(Identity.Issuer, Pki.Ca, RevocableCertificate, id),
-            ShortLivedClient => Identity.TokenClient("politie-zwb", clientId: id),
+            ShortLivedClient => Identity.TokenClient(id, certificateName: "politie-zwb"),
             _ => Identity.TokenClient(id),
         });
 

@@ -7,6 +7,7 @@ using Exchange.Index;
 using Exchange.Police;
 using Exchange.Policy;
 using Exchange.ServiceDefaults.Hosting;
+using Exchange.ServiceDefaults.Security;
 using Exchange.SocialTeam;
 using Exchange.Testing;
 using Exchange.VeiligThuis;
@@ -18,14 +19,17 @@ namespace Exchange.System.Tests.Support;
 
 /// <summary>
 /// The whole exchange on loopback, each service on its own real socket and wired by its own extension
-/// methods: index, policy service with an SQLite ledger, the four domain services, and the gateway with
-/// mutual TLS. Partners reach it only through the gateway, with their client certificates.
+/// methods: the identity service, index, policy service with an SQLite ledger, the four domain services,
+/// and the gateway with mutual TLS. Partners reach it only through the gateway, with their client
+/// certificates and access tokens bound to them; every service checks those tokens again.
 /// </summary>
 public sealed class ExchangeCluster : IAsyncDisposable
 {
     private readonly TempDirectory _data = new("exchange-cluster");
     private readonly Dictionary<string, GrpcChannel> _channels = [];
     private readonly Dictionary<string, Func<Task<RunningService>>> _starters = [];
+    private readonly Dictionary<string, PartnerTokenClient> _tokens = [];
+    private TestIdentity? _identity;
 
     private ExchangeCluster(TestPki pki, CapturingLogs logs)
     {
@@ -45,6 +49,11 @@ public sealed class ExchangeCluster : IAsyncDisposable
 
     public RunningService Gateway => Services["gateway"];
 
+    /// <summary>Veilig Thuis's privacy officers' system: it may read the ledger (exchange.ledger.review), nothing else.</summary>
+    public const string LedgerReviewer = "vt-mwb-fg";
+
+    public TestIdentity Identity => _identity ?? throw new InvalidOperationException("The exchange has not started.");
+
     public string LedgerPath => Path.Combine(_data.Path, "ledger", "ledger.db");
 
     public static async Task<ExchangeCluster> StartAsync()
@@ -62,13 +71,18 @@ public sealed class ExchangeCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>A partner's channel to the gateway, presenting its own client certificate.</summary>
-    public GrpcChannel Channel(string organisationId)
+    /// <summary>
+    /// A client's channel to the gateway, presenting its own client certificate and an access token bound
+    /// to it: a partner's system (by organisation id), or <see cref="LedgerReviewer"/>.
+    /// </summary>
+    public GrpcChannel Channel(string clientId)
     {
-        if (!_channels.TryGetValue(organisationId, out var channel))
+        if (!_channels.TryGetValue(clientId, out var channel))
         {
-            channel = PartnerChannel.Create(Gateway.Address, Pki.Ca, Pki.ClientCertificate(organisationId));
-            _channels[organisationId] = channel;
+            var tokens = Identity.TokenClient(clientId);
+            _tokens[clientId] = tokens;
+            channel = PartnerChannel.Create(Gateway.Address, Pki.Ca, Pki.Directory.LoadClient(clientId), tokens);
+            _channels[clientId] = channel;
         }
 
         return channel;
@@ -90,9 +104,19 @@ public sealed class ExchangeCluster : IAsyncDisposable
             channel.Dispose();
         }
 
+        foreach (var tokens in _tokens.Values)
+        {
+            tokens.Dispose();
+        }
+
         foreach (var service in Services.Values.Reverse())
         {
             await service.DisposeAsync();
+        }
+
+        if (_identity is not null)
+        {
+            await _identity.DisposeAsync();
         }
 
         Pki.Dispose();
@@ -101,6 +125,14 @@ public sealed class ExchangeCluster : IAsyncDisposable
 
     private async Task StartServicesAsync()
     {
+        var partners = DemoPartners.All.Select(p => new TestPartner(p.Id, p.Name, DomainNames.ToName(p.Domain))).ToList();
+        Pki.SystemCertificate(LedgerReviewer, DemoPartners.VeiligThuis, "Veilig Thuis Midden- en West-Brabant, FG").Dispose();
+        _identity = await TestIdentity.StartAsync(
+            Pki,
+            partners,
+            TestIdentity.SystemClient(
+                partners.Count, LedgerReviewer, partners.Single(p => p.Id == DemoPartners.VeiligThuis), Pki.ClientCertificatePath(LedgerReviewer), [ExchangeScopes.LedgerReview]),
+            Logs);
         var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
         var index = FreePorts.NextHttp();
         var policy = FreePorts.NextHttp();
@@ -114,7 +146,7 @@ public sealed class ExchangeCluster : IAsyncDisposable
 
         Dictionary<string, string?> Config(Uri url, params (string Key, string? Value)[] settings)
         {
-            var config = new Dictionary<string, string?> { ["Endpoint:Url"] = url.ToString(), ["Pseudonyms:Key"] = key };
+            var config = new Dictionary<string, string?>(Identity.TokenValidation) { ["Endpoint:Url"] = url.ToString(), ["Pseudonyms:Key"] = key };
             foreach (var (name, value) in settings)
             {
                 config[name] = value;
@@ -176,8 +208,11 @@ public sealed class ExchangeCluster : IAsyncDisposable
             ("Endpoint:CertificatePath", Pki.ServerCertificatePath),
             ("Endpoint:KeyPath", Pki.ServerKeyPath),
             ("Endpoint:ClientCaPath", Pki.CaPath),
+            ("Endpoint:ClientRevocationListPath", Pki.RevocationListPath),
             ("Endpoint:RequireClientCertificate", "true"),
-            ("Gateway:IndexAddress", index.ToString()));
+            ("Gateway:IndexAddress", index.ToString()),
+            ("Gateway:PlatformRoutes:0:Services:0", "ledger.v1.LedgerService"),
+            ("Gateway:PlatformRoutes:0:Address", policy.ToString()));
         Partners(gatewayConfig, "Gateway", d => nodes[d], "ServiceAddress");
         await Add("gateway", () => Start("gateway", typeof(GatewayExtensions), gatewayConfig, b => b.AddGateway(), a =>
         {

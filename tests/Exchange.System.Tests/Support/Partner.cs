@@ -52,13 +52,15 @@ public sealed class Partner(string organisationId, GrpcChannel channel)
     }
 }
 
-/// <summary>Reads the ledger the way its own service serves it (internal: on the policy service, not through the gateway).</summary>
+/// <summary>
+/// Reads the ledger as a privacy officers' system does: through the gateway, with a certificate-bound
+/// token carrying exchange.ledger.review.
+/// </summary>
 public static class LedgerReader
 {
     public static async Task<IReadOnlyList<LedgerEntry>> AllAsync(ExchangeCluster cluster)
     {
-        using var channel = GrpcChannel.ForAddress(cluster.Policy.Address);
-        var client = new LedgerService.LedgerServiceClient(channel);
+        var client = new LedgerService.LedgerServiceClient(cluster.Channel(ExchangeCluster.LedgerReviewer));
         var entries = new List<LedgerEntry>();
         while (true)
         {
