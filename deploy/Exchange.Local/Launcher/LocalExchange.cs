@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using Exchange.ServiceDefaults.Security;
 
 namespace Exchange.Local.Launcher;
 
@@ -26,12 +27,14 @@ public sealed class LocalExchange(LocalLayout layout, TextWriter output) : IAsyn
             await output.WriteLineAsync($"  {spec.Name,-16} {spec.Url}");
         }
 
+        var issuer = ServicePlan.Identity(layout);
         var manifest = new LocalManifest(
             ServicePlan.Gateway(layout).ToString(),
             layout.CaCertificate,
+            new IdentityManifest(issuer.ToString(), new Uri(issuer, "connect/token").ToString(), ExchangeClaims.ApiAudience),
             plan.ToDictionary(s => s.Name, s => s.Url.ToString()),
             new LedgerManifest(plan.Single(s => s.Name == "policy").Environment["Ledger__SqlitePath"], plan.Single(s => s.Name == "policy").Environment["Ledger__SigningKeyPath"]),
-            [.. partners.Select(p => new PartnerManifest(p.Id, p.Name, p.Domain, layout.PartnerCertificate(p.Id), layout.PartnerKey(p.Id)))],
+            [.. partners.Select(p => Partner(p))],
             layout.Logs);
         manifest.Write(layout.Manifest);
         return manifest;
@@ -50,6 +53,22 @@ public sealed class LocalExchange(LocalLayout layout, TextWriter output) : IAsyn
         }
 
         _processes.Clear();
+    }
+
+    private PartnerManifest Partner(PartnerFile partner)
+    {
+        var reviewer = LocalLayout.ReviewerClient(partner.Id);
+        var officer = LocalLayout.PrivacyOfficer(partner.Id);
+        return new PartnerManifest(
+            partner.Id,
+            partner.Name,
+            partner.Domain,
+            layout.PartnerCertificate(partner.Id),
+            layout.PartnerKey(partner.Id),
+            partner.Id,
+            ExchangeScopes.Partner,
+            new ClientManifest(reviewer, layout.PartnerCertificate(reviewer), layout.PartnerKey(reviewer), [ExchangeScopes.LedgerReview]),
+            new ConsoleUserManifest(officer, layout.ConsolePassword(officer)));
     }
 
     private SocketsHttpHandler GatewayHandler(PartnerFile partner) =>

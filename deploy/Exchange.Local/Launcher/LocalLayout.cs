@@ -25,9 +25,31 @@ public sealed record LocalLayout(string RepositoryRoot, string DataRoot, int Bas
 
     public string PseudonymKey => Path.Combine(Secrets, "pseudonym.key");
 
+    /// <summary>The CRL the gateway and the identity service check client certificates against.</summary>
+    public string RevocationList => Path.Combine(Pki, "crl.pem");
+
+    /// <summary>The identity service's signing keys (they rotate) and its database.</summary>
+    public string IdentityKeys => Path.Combine(Secrets, "identity-keys");
+
+    public string IdentityDatabase => Path.Combine(Data, "identity", "identity.db");
+
+    /// <summary>A privacy officer's initial console password (development only).</summary>
+    public string ConsolePassword(string userName) => Path.Combine(Secrets, "console-users", userName + ".txt");
+
+    public string ServerCertificate(string name) => Path.Combine(Pki, name + ".pem");
+
+    public string ServerKey(string name) => Path.Combine(Pki, name + ".key");
+
+    /// <summary>A partner system's client certificate: its case system by organisation id, others by their client id.</summary>
     public string PartnerCertificate(string id) => Path.Combine(Pki, "partners", id + ".pem");
 
     public string PartnerKey(string id) => Path.Combine(Pki, "partners", id + ".key");
+
+    /// <summary>The client id of an organisation's privacy officers' system, which may review the ledger.</summary>
+    public static string ReviewerClient(string organisationId) => organisationId + "-fg";
+
+    /// <summary>The console user name of an organisation's privacy officer (functionaris gegevensbescherming).</summary>
+    public static string PrivacyOfficer(string organisationId) => "fg." + organisationId;
 
     public Uri Url(string scheme, int offset) => new($"{scheme}://127.0.0.1:{BasePort + offset}");
 

@@ -6,51 +6,45 @@ namespace Exchange.Local.Launcher;
 
 /// <summary>
 /// The development CA, certificates and secrets, created on the first start and reused after, so
-/// that data written in one run (encrypted, pseudonymised, signed) stays readable in the next.
+/// that data written in one run (encrypted, pseudonymised, signed) stays readable in the next. The
+/// PKI has the layout of <c>exchange pki</c> (<see cref="PkiDirectory"/>), so certificates can be
+/// issued or revoked with the command line while the exchange runs.
 /// </summary>
 public static class LocalSecrets
 {
     public static void Ensure(LocalLayout layout, IReadOnlyList<PartnerFile> partners)
     {
-        Directory.CreateDirectory(layout.Pki);
         Directory.CreateDirectory(layout.Secrets);
-        if (!File.Exists(layout.PseudonymKey))
+        WriteSecretOnce(layout.PseudonymKey, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+
+        var pki = new PkiDirectory(layout.Pki);
+        pki.Initialise("Need-to-Know Exchange local development CA");
+        IPAddress[] loopback = [IPAddress.Loopback, IPAddress.IPv6Loopback];
+        pki.IssueServer("gateway", ["localhost"], loopback).Dispose();
+        pki.IssueServer("identity", ["localhost"], loopback).Dispose();
+        foreach (var partner in partners)
         {
-            File.WriteAllText(layout.PseudonymKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(layout.PseudonymKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            pki.IssueClient(partner.Id, partner.Name).Dispose();
+            pki.IssueClient(partner.Id, partner.Name + ", functionaris gegevensbescherming", LocalLayout.ReviewerClient(partner.Id)).Dispose();
+            WriteSecretOnce(layout.ConsolePassword(LocalLayout.PrivacyOfficer(partner.Id)), () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)));
         }
 
-        CertificateAuthority ca;
-        if (File.Exists(layout.CaCertificate) && File.Exists(layout.CaKey))
+        // A fresh CRL on every start: relying parties refuse one past its next update.
+        pki.PublishRevocationList();
+    }
+
+    private static void WriteSecretOnce(string path, Func<string> create)
+    {
+        if (File.Exists(path))
         {
-            ca = CertificateAuthority.Load(layout.CaCertificate, layout.CaKey);
-        }
-        else
-        {
-            ca = CertificateAuthority.Create("Need-to-Know Exchange local development CA");
-            PemFiles.Write(ca.Certificate, layout.CaCertificate, layout.CaKey);
+            return;
         }
 
-        using (ca)
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, create());
+        if (!OperatingSystem.IsWindows())
         {
-            var serverCertificate = Path.Combine(layout.Pki, "gateway.pem");
-            if (!File.Exists(serverCertificate))
-            {
-                using var server = ca.IssueServer("exchange-gateway", ["localhost"], [IPAddress.Loopback, IPAddress.IPv6Loopback]);
-                PemFiles.Write(server, serverCertificate, Path.Combine(layout.Pki, "gateway.key"));
-            }
-
-            foreach (var partner in partners)
-            {
-                if (!File.Exists(layout.PartnerCertificate(partner.Id)))
-                {
-                    using var client = ca.IssueClient(partner.Id, partner.Name);
-                    PemFiles.Write(client, layout.PartnerCertificate(partner.Id), layout.PartnerKey(partner.Id));
-                }
-            }
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
     }
 }

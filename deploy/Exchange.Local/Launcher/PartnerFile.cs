@@ -1,4 +1,5 @@
 using Exchange.Contracts.V1;
+using Exchange.ServiceDefaults.Security;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -18,14 +19,9 @@ public sealed record PartnerFile
 
     public ContactFile Contact { get; init; } = new();
 
-    public Domain ParsedDomain => Domain switch
-    {
-        "police" => Contracts.V1.Domain.Police,
-        "veilig-thuis" => Contracts.V1.Domain.VeiligThuis,
-        "child-protection" => Contracts.V1.Domain.ChildProtection,
-        "social-team" => Contracts.V1.Domain.SocialTeam,
-        _ => throw new InvalidDataException($"partner '{Id}': unknown domain '{Domain}' (police, veilig-thuis, child-protection, social-team)"),
-    };
+    public Domain ParsedDomain => DomainNames.TryParse(Domain, out var domain)
+        ? domain
+        : throw new InvalidDataException($"partner '{Id}': unknown domain '{Domain}' (police, veilig-thuis, child-protection, social-team)");
 
     public static IReadOnlyList<PartnerFile> LoadDirectory(string directory)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Exchange.Contracts.V1;
+using Exchange.ServiceDefaults.Security;
 
 namespace Exchange.Local.Launcher;
 
@@ -7,11 +8,13 @@ namespace Exchange.Local.Launcher;
 public sealed record ServiceSpec(string Name, string ProjectDirectory, string AssemblyName, Uri Url, IReadOnlyDictionary<string, string> Environment);
 
 /// <summary>
-/// The whole exchange on loopback: the policy service (with the SQLite ledger), the index, one service
-/// per domain hosting that domain's demo partners, and the gateway in front with mTLS.
+/// The whole exchange on loopback: the identity service (OAuth, HTTPS), the policy service (with the SQLite
+/// ledger), the index, one service per domain hosting that domain's demo partners, and the gateway in front
+/// with mTLS. Every service but the identity service validates the identity service's tokens itself.
 /// </summary>
 public static class ServicePlan
 {
+
     private static readonly (Domain Domain, string Name, string Directory, string Assembly, int Offset)[] Nodes =
     [
         (Domain.Police, "police", "services/Police", "Exchange.Police", 11),
@@ -26,6 +29,12 @@ public static class ServicePlan
 
     public static Uri Index(LocalLayout layout) => layout.Url("http", 2);
 
+    /// <summary>The identity service: its issuer URL, where partners get tokens with their certificates.</summary>
+    public static Uri Identity(LocalLayout layout) => new(layout.Url("https", 5), "/");
+
+    /// <summary>Where the privacy officers' console will receive its login (the console issue serves it).</summary>
+    public static Uri ConsoleRedirect(LocalLayout layout) => new(layout.Url("https", 6), "/signin-oidc");
+
     public static Uri NodeUrl(LocalLayout layout, Domain domain) => layout.Url("http", Nodes.Single(n => n.Domain == domain).Offset);
 
     public static IReadOnlyList<ServiceSpec> Build(LocalLayout layout, IReadOnlyList<PartnerFile> partners)
@@ -35,7 +44,11 @@ public static class ServicePlan
         {
             ["Pseudonyms__KeyFile"] = layout.PseudonymKey,
             ["Logging__Console__FormatterName"] = "simple",
+            ["Tokens__Issuer"] = Identity(layout).ToString(),
+            ["Tokens__IssuerCaPath"] = layout.CaCertificate,
         };
+
+        specs.Add(new ServiceSpec("identity", "services/Identity", "Exchange.Identity", Identity(layout), IdentityEnvironment(layout, partners)));
 
         var policy = With(common, new()
         {
@@ -91,8 +104,11 @@ public static class ServicePlan
             ["Endpoint__CertificatePath"] = Path.Combine(layout.Pki, "gateway.pem"),
             ["Endpoint__KeyPath"] = Path.Combine(layout.Pki, "gateway.key"),
             ["Endpoint__ClientCaPath"] = layout.CaCertificate,
+            ["Endpoint__ClientRevocationListPath"] = layout.RevocationList,
             ["Endpoint__RequireClientCertificate"] = "true",
             ["Gateway__IndexAddress"] = Index(layout).ToString(),
+            ["Gateway__PlatformRoutes__0__Services__0"] = "ledger.v1.LedgerService",
+            ["Gateway__PlatformRoutes__0__Address"] = Policy(layout).ToString(),
         });
         AddPartners(gateway, "Gateway__Partners", partners);
         for (var i = 0; i < partners.Count; i++)
@@ -103,6 +119,74 @@ public static class ServicePlan
 
         specs.Add(new ServiceSpec("gateway", "gateway/Exchange.Gateway", "Exchange.Gateway", Gateway(layout), gateway));
         return specs;
+    }
+
+    /// <summary>
+    /// The identity service: HTTPS with the exchange CA's server certificate, asking for (not requiring) client
+    /// certificates so that partner systems authenticate with theirs (tls_client_auth) and browsers can log in.
+    /// Each partner gets a client for its case system (the partner scopes) and one for its privacy officers
+    /// (ledger review only), each registered with its own certificate; the console is a public PKCE client.
+    /// </summary>
+    private static Dictionary<string, string> IdentityEnvironment(LocalLayout layout, IReadOnlyList<PartnerFile> partners)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Endpoint__Url"] = layout.Url("https", 5).ToString(),
+            ["Endpoint__CertificatePath"] = layout.ServerCertificate("identity"),
+            ["Endpoint__KeyPath"] = layout.ServerKey("identity"),
+            ["Endpoint__ClientCaPath"] = layout.CaCertificate,
+            ["Endpoint__ClientRevocationListPath"] = layout.RevocationList,
+            ["Endpoint__RequireClientCertificate"] = "false",
+            ["Identity__Issuer"] = Identity(layout).ToString(),
+            ["Identity__KeysDirectory"] = layout.IdentityKeys,
+            ["Identity__Store__Provider"] = "Sqlite",
+            ["Identity__Store__ConnectionString"] = "Data Source=" + layout.IdentityDatabase,
+        };
+        var client = 0;
+        void Client(string clientId, PartnerFile partner, IEnumerable<string> scopes)
+        {
+            var prefix = $"Identity__Clients__{client++.ToString(CultureInfo.InvariantCulture)}__";
+            environment[prefix + "ClientId"] = clientId;
+            environment[prefix + "Kind"] = "System";
+            environment[prefix + "DisplayName"] = partner.Name;
+            environment[prefix + "OrganisationId"] = partner.Id;
+            environment[prefix + "Domain"] = partner.Domain;
+            environment[prefix + "CertificatePaths__0"] = layout.PartnerCertificate(clientId);
+            var i = 0;
+            foreach (var scope in scopes)
+            {
+                environment[$"{prefix}Scopes__{i++.ToString(CultureInfo.InvariantCulture)}"] = scope;
+            }
+        }
+
+        foreach (var partner in partners)
+        {
+            Client(partner.Id, partner, ExchangeScopes.Partner);
+            Client(LocalLayout.ReviewerClient(partner.Id), partner, [ExchangeScopes.LedgerReview]);
+        }
+
+        var console = $"Identity__Clients__{client.ToString(CultureInfo.InvariantCulture)}__";
+        environment[console + "ClientId"] = "exchange-console";
+        environment[console + "Kind"] = "Console";
+        environment[console + "RedirectUris__0"] = ConsoleRedirect(layout).ToString();
+        environment[console + "Scopes__0"] = "openid";
+        environment[console + "Scopes__1"] = "profile";
+        environment[console + "Scopes__2"] = ExchangeScopes.LedgerReview;
+        for (var i = 0; i < partners.Count; i++)
+        {
+            var prefix = $"Identity__Users__{i.ToString(CultureInfo.InvariantCulture)}__";
+            var userName = LocalLayout.PrivacyOfficer(partners[i].Id);
+            environment[prefix + "UserName"] = userName;
+            environment[prefix + "DisplayName"] = "Functionaris gegevensbescherming, " + partners[i].Name;
+            environment[prefix + "OrganisationId"] = partners[i].Id;
+            environment[prefix + "PasswordFile"] = layout.ConsolePassword(userName);
+            environment[prefix + "Scopes__0"] = "openid";
+            environment[prefix + "Scopes__1"] = "profile";
+            environment[prefix + "Scopes__2"] = ExchangeScopes.LedgerReview;
+        }
+
+        return environment;
     }
 
     private static void AddPartners(Dictionary<string, string> environment, string prefix, IReadOnlyList<PartnerFile> partners)
