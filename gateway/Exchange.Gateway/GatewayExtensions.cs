@@ -1,3 +1,4 @@
+using Exchange.ServiceDefaults.Hosting;
 using Exchange.Gateway.Identity;
 using Exchange.Gateway.Responses;
 using Exchange.Gateway.Routing;
@@ -12,10 +13,7 @@ public static class GatewayExtensions
 {
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GatewayOptions>()
-            .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
-            .Validate(o => !o.Validate().Any(), "Gateway options are invalid")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section), o => o.Validate());
         builder.Services.AddSingleton<PartnerDirectory>();
 
         // The gateway hosts only its health service; every other gRPC call is proxied, not answered "unimplemented".

@@ -41,6 +41,7 @@ public static class ServicePlan
         {
             ["Endpoint__Url"] = Policy(layout).ToString(),
             ["Policy__BundleDirectory"] = layout.PolicyBundle,
+            ["Policy__IndexAddress"] = Index(layout).ToString(),
             ["Ledger__Store"] = "Sqlite",
             ["Ledger__SqlitePath"] = Path.Combine(layout.Data, "ledger", "ledger.db"),
             ["Ledger__SigningKeyPath"] = Path.Combine(layout.Secrets, "ledger-signing.key"),

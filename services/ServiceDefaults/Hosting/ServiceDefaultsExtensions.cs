@@ -1,3 +1,4 @@
+using Exchange.ServiceDefaults.Hosting;
 using Exchange.ServiceDefaults.Interceptors;
 using Exchange.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
@@ -22,11 +23,7 @@ public static class ServiceDefaultsExtensions
 
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
-        builder.Services.AddOptions<EndpointOptions>()
-            .Bind(builder.Configuration.GetSection(EndpointOptions.Section))
-            .Validate(o => !o.Validate().Any(), "Endpoint options are invalid")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<EndpointOptions>, EndpointOptionsValidator>();
+        builder.Services.AddValidatedOptions<EndpointOptions>(builder.Configuration.GetSection(EndpointOptions.Section), o => o.Validate());
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -71,15 +68,6 @@ public static class ServiceDefaultsExtensions
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
             otel.UseOtlpExporter();
-        }
-    }
-
-    private sealed class EndpointOptionsValidator : IValidateOptions<EndpointOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, EndpointOptions options)
-        {
-            var failures = options.Validate().ToList();
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
         }
     }
 }
