@@ -32,7 +32,8 @@ public sealed class LocalExchange(LocalLayout layout, TextWriter output) : IAsyn
             plan.ToDictionary(s => s.Name, s => s.Url.ToString()),
             new LedgerManifest(plan.Single(s => s.Name == "policy").Environment["Ledger__SqlitePath"], plan.Single(s => s.Name == "policy").Environment["Ledger__SigningKeyPath"]),
             [.. partners.Select(p => new PartnerManifest(p.Id, p.Name, p.Domain, layout.PartnerCertificate(p.Id), layout.PartnerKey(p.Id)))],
-            layout.Logs);
+            layout.Logs,
+            _processes.ToDictionary(p => p.Name, p => p.Id));
         manifest.Write(layout.Manifest);
         return manifest;
     }

@@ -69,5 +69,23 @@ public static class ServiceDefaultsExtensions
         {
             otel.UseOtlpExporter();
         }
+
+        if (builder.Configuration["Telemetry:TraceFile"] is { Length: > 0 } traceFile)
+        {
+            builder.Services.AddSingleton(new TraceFileExporter(traceFile));
+            builder.Services.AddHostedService<TraceFileActivation>();
+        }
+    }
+
+    /// <summary>Resolves the trace-file exporter at start so it listens from the first request on.</summary>
+    private sealed class TraceFileActivation(TraceFileExporter exporter) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = exporter;
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
