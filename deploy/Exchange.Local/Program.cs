@@ -3,8 +3,9 @@ using Exchange.Local.Launcher;
 
 // Starts the whole exchange on 127.0.0.1 with SQLite under .exchange/, until Ctrl-C.
 var root = LocalLayout.FindRepositoryRoot();
-var basePort = args.Length > 1 && args[0] == "--base-port" ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7400;
-var layout = new LocalLayout(root, Path.Combine(root, ".exchange"), basePort);
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+var basePort = Option("--base-port") is { } port ? int.Parse(port, CultureInfo.InvariantCulture) : 7400;
+var layout = new LocalLayout(root, Path.GetFullPath(Option("--data") ?? Path.Combine(root, ".exchange")), basePort);
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

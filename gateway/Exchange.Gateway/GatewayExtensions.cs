@@ -15,10 +15,7 @@ public static class GatewayExtensions
 {
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<GatewayOptions>()
-            .Bind(builder.Configuration.GetSection(GatewayOptions.Section))
-            .Validate(o => !o.Validate().Any(), "Gateway options are invalid")
-            .ValidateOnStart();
+        builder.Services.AddValidatedOptions<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section), o => o.Validate());
         // No switch turns this off: partners reach the gateway over TLS with a certificate of the exchange CA, or not at all.
         builder.Services.AddOptions<EndpointOptions>()
             .Validate(e => e.IsHttps && e.RequireClientCertificate, "The gateway must listen on https and require client certificates.");

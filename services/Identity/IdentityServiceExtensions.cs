@@ -24,8 +24,7 @@ public static class IdentityServiceExtensions
     {
         var section = builder.Configuration.GetSection(IdentityOptions.Section);
         var options = section.Get<IdentityOptions>() ?? new IdentityOptions();
-        builder.Services.AddOptions<IdentityOptions>().Bind(section).ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>();
+        builder.Services.AddValidatedOptions<IdentityOptions>(section, o => o.Validate());
 
         // Every token request is a database round trip; the command text is no operator's business.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Warning);
@@ -127,14 +126,5 @@ public static class IdentityServiceExtensions
         return string.IsNullOrEmpty(path) || !File.Exists(path)
             ? throw new InvalidOperationException($"{EndpointOptions.Section}:ClientCaPath is required: clients authenticate with certificates of the exchange CA.")
             : [PemFiles.ReadCertificate(path)];
-    }
-
-    private sealed class IdentityOptionsValidator : IValidateOptions<IdentityOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, IdentityOptions options)
-        {
-            var failures = options.Validate().ToList();
-            return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-        }
     }
 }

@@ -1,3 +1,4 @@
+using Exchange.ServiceDefaults.Hosting;
 using Exchange.Index.Assessments;
 using Exchange.Index.Families;
 using Exchange.Index.Hosting;
@@ -15,10 +16,7 @@ public static class IndexServiceExtensions
     public static WebApplicationBuilder AddIndexService(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<IndexOptions>()
-            .Bind(builder.Configuration.GetSection(IndexOptions.Section))
-            .Validate(o => !o.Validate().Any(), "Index options are invalid")
-            .ValidateOnStart();
+        services.AddValidatedOptions<IndexOptions>(builder.Configuration.GetSection(IndexOptions.Section), o => o.Validate());
         services.AddExchangePseudonyms(builder.Configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(p => new IndexDatabase(Path.Combine(p.GetRequiredService<IOptions<IndexOptions>>().Value.DataDirectory, "index.db")));

@@ -1,3 +1,4 @@
+using Exchange.ServiceDefaults.Hosting;
 using Exchange.Contracts.Index.V1;
 using Exchange.Ledger.Hosting;
 using Exchange.Policy.Decisions;
@@ -19,10 +20,7 @@ public static class PolicyServiceExtensions
     public static WebApplicationBuilder AddPolicyService(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<PolicyOptions>()
-            .Bind(builder.Configuration.GetSection(PolicyOptions.Section))
-            .Validate(o => !o.Validate().Any(), "Policy options are invalid")
-            .ValidateOnStart();
+        services.AddValidatedOptions<PolicyOptions>(builder.Configuration.GetSection(PolicyOptions.Section), o => o.Validate());
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(p => PolicyEngine.Start(p.GetRequiredService<IOptions<PolicyOptions>>().Value.BundleDirectory));
         services.AddHostedService<BundleReloadLogger>();

@@ -35,7 +35,8 @@ public sealed class LocalExchange(LocalLayout layout, TextWriter output) : IAsyn
             plan.ToDictionary(s => s.Name, s => s.Url.ToString()),
             new LedgerManifest(plan.Single(s => s.Name == "policy").Environment["Ledger__SqlitePath"], plan.Single(s => s.Name == "policy").Environment["Ledger__SigningKeyPath"]),
             [.. partners.Select(p => Partner(p))],
-            layout.Logs);
+            layout.Logs,
+            _processes.ToDictionary(p => p.Name, p => p.Id));
         manifest.Write(layout.Manifest);
         return manifest;
     }

@@ -14,7 +14,8 @@ public sealed record LocalManifest(
     [property: JsonPropertyName("services")] IReadOnlyDictionary<string, string> Services,
     [property: JsonPropertyName("ledger")] LedgerManifest Ledger,
     [property: JsonPropertyName("partners")] IReadOnlyList<PartnerManifest> Partners,
-    [property: JsonPropertyName("logs")] string Logs)
+    [property: JsonPropertyName("logs")] string Logs,
+    [property: JsonPropertyName("processes")] IReadOnlyDictionary<string, int> Processes)
 {
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 

@@ -48,19 +48,27 @@ public static class ServicePlan
             ["Tokens__IssuerCaPath"] = layout.CaCertificate,
         };
 
-        specs.Add(new ServiceSpec("identity", "services/Identity", "Exchange.Identity", Identity(layout), IdentityEnvironment(layout, partners)));
+        // Each service also writes its spans to a file next to its log, for following a call locally.
+        Dictionary<string, string> Traced(string name, Dictionary<string, string> environment)
+        {
+            environment["Telemetry__TraceFile"] = Path.Combine(layout.Logs, name + ".traces.jsonl");
+            return environment;
+        }
+
+        specs.Add(new ServiceSpec("identity", "services/Identity", "Exchange.Identity", Identity(layout), Traced("identity", IdentityEnvironment(layout, partners))));
 
         var policy = With(common, new()
         {
             ["Endpoint__Url"] = Policy(layout).ToString(),
             ["Policy__BundleDirectory"] = layout.PolicyBundle,
+            ["Policy__IndexAddress"] = Index(layout).ToString(),
             ["Ledger__Store"] = "Sqlite",
             ["Ledger__SqlitePath"] = Path.Combine(layout.Data, "ledger", "ledger.db"),
             ["Ledger__SigningKeyPath"] = Path.Combine(layout.Secrets, "ledger-signing.key"),
             ["Ledger__Origin"] = "exchange.local/ledger",
         });
         AddPartners(policy, "Policy__Partners", partners);
-        specs.Add(new ServiceSpec("policy", "services/Policy", "Exchange.Policy", Policy(layout), policy));
+        specs.Add(new ServiceSpec("policy", "services/Policy", "Exchange.Policy", Policy(layout), Traced("policy", policy)));
 
         var index = With(common, new()
         {
@@ -75,7 +83,7 @@ public static class ServicePlan
             index[$"Index__Partners__{i}__NodeAddress"] = NodeUrl(layout, partners[i].ParsedDomain).ToString();
         }
 
-        specs.Add(new ServiceSpec("index", "services/Index", "Exchange.Index", Index(layout), index));
+        specs.Add(new ServiceSpec("index", "services/Index", "Exchange.Index", Index(layout), Traced("index", index)));
 
         foreach (var node in Nodes)
         {
@@ -94,7 +102,7 @@ public static class ServicePlan
 
             if (hosted.Count > 0)
             {
-                specs.Add(new ServiceSpec(node.Name, node.Directory, node.Assembly, layout.Url("http", node.Offset), environment));
+                specs.Add(new ServiceSpec(node.Name, node.Directory, node.Assembly, layout.Url("http", node.Offset), Traced(node.Name, environment)));
             }
         }
 
@@ -117,7 +125,7 @@ public static class ServicePlan
             gateway[$"Gateway__Partners__{i}__ServiceAddress"] = NodeUrl(layout, partners[i].ParsedDomain).ToString();
         }
 
-        specs.Add(new ServiceSpec("gateway", "gateway/Exchange.Gateway", "Exchange.Gateway", Gateway(layout), gateway));
+        specs.Add(new ServiceSpec("gateway", "gateway/Exchange.Gateway", "Exchange.Gateway", Gateway(layout), Traced("gateway", gateway)));
         return specs;
     }
 

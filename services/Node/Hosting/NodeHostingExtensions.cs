@@ -1,3 +1,4 @@
+using Exchange.ServiceDefaults.Hosting;
 using Exchange.Contracts.Index.V1;
 using Exchange.Contracts.Ledger.V1;
 using Exchange.Contracts.Policy.V1;
@@ -23,10 +24,7 @@ public static class NodeHostingExtensions
     {
         var services = builder.Services;
         services.AddSingleton(domain);
-        services.AddOptions<NodeOptions>()
-            .Bind(builder.Configuration.GetSection(NodeOptions.Section))
-            .Validate(o => !o.Validate().Any(), "Node options are invalid: " + NodeOptions.Section)
-            .ValidateOnStart();
+        services.AddValidatedOptions<NodeOptions>(builder.Configuration.GetSection(NodeOptions.Section), o => o.Validate());
         services.AddExchangePseudonyms(builder.Configuration);
 
         var dataDirectory = builder.Configuration[$"{NodeOptions.Section}:DataDirectory"] ?? string.Empty;

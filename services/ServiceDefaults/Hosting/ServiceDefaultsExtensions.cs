@@ -31,10 +31,7 @@ public static class ServiceDefaultsExtensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
         builder.AddServiceHosting(serviceName);
-        builder.Services.AddOptions<TokenOptions>()
-            .Bind(builder.Configuration.GetSection(TokenOptions.Section))
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<TokenOptions>, TokenOptionsValidator>();
+        builder.Services.AddValidatedOptions<TokenOptions>(builder.Configuration.GetSection(TokenOptions.Section), o => o.Validate());
         builder.Services.AddSingleton<AccessTokenValidator>();
         builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.Interceptors.Add<CallerAuthorizationInterceptor>());
         return builder;
@@ -46,11 +43,7 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplicationBuilder AddServiceHosting(this WebApplicationBuilder builder, string serviceName)
     {
-        builder.Services.AddOptions<EndpointOptions>()
-            .Bind(builder.Configuration.GetSection(EndpointOptions.Section))
-            .Validate(o => !o.Validate().Any(), "Endpoint options are invalid")
-            .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<EndpointOptions>, EndpointOptionsValidator>();
+        builder.Services.AddValidatedOptions<EndpointOptions>(builder.Configuration.GetSection(EndpointOptions.Section), o => o.Validate());
 
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -96,21 +89,23 @@ public static class ServiceDefaultsExtensions
         {
             otel.UseOtlpExporter();
         }
+
+        if (builder.Configuration["Telemetry:TraceFile"] is { Length: > 0 } traceFile)
+        {
+            builder.Services.AddSingleton(new TraceFileExporter(traceFile));
+            builder.Services.AddHostedService<TraceFileActivation>();
+        }
     }
 
-    private sealed class EndpointOptionsValidator : IValidateOptions<EndpointOptions>
+    /// <summary>Resolves the trace-file exporter at start so it listens from the first request on.</summary>
+    private sealed class TraceFileActivation(TraceFileExporter exporter) : IHostedService
     {
-        public ValidateOptionsResult Validate(string? name, EndpointOptions options) => Result(options.Validate());
-    }
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = exporter;
+            return Task.CompletedTask;
+        }
 
-    private sealed class TokenOptionsValidator : IValidateOptions<TokenOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, TokenOptions options) => Result(options.Validate());
-    }
-
-    private static ValidateOptionsResult Result(IEnumerable<string> failures)
-    {
-        var list = failures.ToList();
-        return list.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(list);
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
