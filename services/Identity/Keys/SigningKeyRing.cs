@@ -23,6 +23,7 @@ public sealed partial class SigningKeyRing(IOptions<IdentityOptions> options, Ti
     private readonly Lock _gate = new();
     private readonly IdentityOptions _options = options.Value;
     private IReadOnlyList<X509Certificate2> _keys = [];
+    private string? _signing;
     private SymmetricSecurityKey? _encryption;
 
     /// <summary>Every published signing key, current and next, newest first.</summary>
@@ -70,7 +71,6 @@ public sealed partial class SigningKeyRing(IOptions<IdentityOptions> options, Ti
         {
             Directory.CreateDirectory(_options.KeysDirectory);
             var now = time.GetUtcNow();
-            var before = _keys.Count > 0 ? CurrentOf(_keys, now)?.Thumbprint : null;
             var keys = Load();
             foreach (var expired in keys.Where(k => k.NotAfter.ToUniversalTime() < now.UtcDateTime).ToList())
             {
@@ -94,14 +94,19 @@ public sealed partial class SigningKeyRing(IOptions<IdentityOptions> options, Ti
 
             _keys = [.. keys.OrderByDescending(k => k.NotBefore)];
             _encryption ??= LoadEncryptionKey();
-            var after = CurrentOf(_keys, now)!.Thumbprint;
-            if (before is not null && before != after)
+            var signing = CurrentOf(_keys, now)!.Thumbprint;
+            if (signing == _signing)
             {
-                LogRotated(logger, after);
-                return true;
+                return false;
             }
 
-            return before is null;
+            if (_signing is not null)
+            {
+                LogRotated(logger, signing);
+            }
+
+            _signing = signing;
+            return true;
         }
     }
 

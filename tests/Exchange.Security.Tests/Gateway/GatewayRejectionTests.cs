@@ -232,6 +232,22 @@ public sealed class GatewayRejectionTests(SecuredExchange exchange)
         Assert.Equal(StatusCode.InvalidArgument, other.Code);
     }
 
+    [Fact]
+    public async Task When_the_identity_services_keys_cannot_be_had_the_gateway_refuses_every_call_as_unavailable()
+    {
+        await using var gateway = await exchange.StartGatewayAsync(new Dictionary<string, string?>
+        {
+            ["Tokens:Issuer"] = $"https://127.0.0.1:{FreePorts.Next()}/",
+        });
+        using var channel = PartnerChannel.Create(gateway.Address, exchange.Pki.Ca, exchange.Pki.ClientCertificate("vt-mwb"), exchange.Tokens("vt-mwb"));
+        var before = exchange.Backend.Total;
+
+        var outcome = await RawCalls.CallAsync(channel, Resolve, streaming: false);
+
+        Assert.Equal((StatusCode.Unavailable, ReasonCodes.IdentityUnavailable), (outcome.Code, outcome.Reason));
+        Assert.Equal(before, exchange.Backend.Total);
+    }
+
     /// <summary>
     /// A certificate the gateway will not accept ends the TLS handshake, and no call is made. What the gRPC
     /// client reports depends on when it notices: Unavailable when the handshake itself fails; with TLS 1.3
