@@ -32,9 +32,7 @@ public sealed class ServiceAuthorizationTests(SecuredExchange exchange)
     [Fact]
     public async Task A_direct_call_without_a_token_is_unauthenticated()
     {
-        using var police = Direct("politie-zwb");
-
-        var outcome = await RawCalls.CallAsync(police, PublishIncident, false, Forwarded("politie-zwb", "politie-zwb", token: null));
+        var outcome = await ToPoliceAsync(PublishIncident, tokenOf: null, certificateOf: "politie-zwb", organisation: "politie-zwb");
 
         Assert.Equal((StatusCode.Unauthenticated, ReasonCodes.TokenMissing), (outcome.Code, outcome.Reason));
     }
@@ -42,10 +40,7 @@ public sealed class ServiceAuthorizationTests(SecuredExchange exchange)
     [Fact]
     public async Task A_valid_token_forwarded_with_another_organisation_is_unauthenticated()
     {
-        using var police = Direct("politie-zwb");
-        var token = await exchange.Tokens("vt-mwb").GetAccessTokenAsync(TestContext.Current.CancellationToken);
-
-        var outcome = await RawCalls.CallAsync(police, Disclose, false, Forwarded("vt-mwb", "politie-zwb", token, holder: "politie-zwb"));
+        var outcome = await ToPoliceAsync(Disclose, tokenOf: "vt-mwb", certificateOf: "vt-mwb", organisation: "politie-zwb");
 
         Assert.Equal((StatusCode.Unauthenticated, ReasonCodes.IdentityMismatch), (outcome.Code, outcome.Reason));
     }
@@ -53,10 +48,7 @@ public sealed class ServiceAuthorizationTests(SecuredExchange exchange)
     [Fact]
     public async Task A_valid_token_forwarded_with_another_certificate_is_unauthenticated()
     {
-        using var police = Direct("politie-zwb");
-        var token = await exchange.Tokens("vt-mwb").GetAccessTokenAsync(TestContext.Current.CancellationToken);
-
-        var outcome = await RawCalls.CallAsync(police, Disclose, false, Forwarded("politie-zwb", "vt-mwb", token, holder: "politie-zwb"));
+        var outcome = await ToPoliceAsync(Disclose, tokenOf: "vt-mwb", certificateOf: "politie-zwb", organisation: "vt-mwb");
 
         Assert.Equal((StatusCode.Unauthenticated, ReasonCodes.TokenNotBound), (outcome.Code, outcome.Reason));
     }
@@ -64,10 +56,7 @@ public sealed class ServiceAuthorizationTests(SecuredExchange exchange)
     [Fact]
     public async Task A_domain_service_refuses_typed_publishing_by_another_domain_even_with_consistent_headers()
     {
-        using var police = Direct("politie-zwb");
-        var token = await exchange.Tokens("vt-mwb").GetAccessTokenAsync(TestContext.Current.CancellationToken);
-
-        var outcome = await RawCalls.CallAsync(police, PublishIncident, false, Forwarded("vt-mwb", "vt-mwb", token));
+        var outcome = await ToPoliceAsync(PublishIncident, tokenOf: "vt-mwb", certificateOf: "vt-mwb", organisation: "vt-mwb", holder: "vt-mwb");
 
         Assert.Equal((StatusCode.PermissionDenied, ReasonCodes.DomainNotAllowed), (outcome.Code, outcome.Reason));
     }
@@ -75,17 +64,9 @@ public sealed class ServiceAuthorizationTests(SecuredExchange exchange)
     [Fact]
     public async Task A_domain_service_refuses_a_token_without_the_scope_of_the_call()
     {
-        using var police = Direct("politie-zwb");
-        var token = await exchange.Tokens(SecuredExchange.PrivacyOfficerClient).GetAccessTokenAsync(TestContext.Current.CancellationToken);
-        var headers = new Metadata
-        {
-            { ExchangeHeaders.Organisation, "vt-mwb" },
-            { ExchangeHeaders.CertificateThumbprint, Convert.ToHexStringLower(exchange.PrivacyOfficerCertificate.GetCertHash(HashAlgorithmName.SHA256)) },
-            { ExchangeHeaders.Holder, "politie-zwb" },
-            { "authorization", "Bearer " + token },
-        };
+        var officers = SecuredExchange.PrivacyOfficerClient;
 
-        var outcome = await RawCalls.CallAsync(police, Disclose, false, headers);
+        var outcome = await ToPoliceAsync(Disclose, tokenOf: officers, certificateOf: officers, organisation: "vt-mwb");
 
         Assert.Equal((StatusCode.PermissionDenied, ReasonCodes.ScopeMissing), (outcome.Code, outcome.Reason));
     }
@@ -93,10 +74,7 @@ public sealed class ServiceAuthorizationTests(SecuredExchange exchange)
     [Fact]
     public async Task A_domain_service_accepts_the_call_the_gateway_would_forward()
     {
-        using var police = Direct("politie-zwb");
-        var token = await exchange.Tokens("vt-mwb").GetAccessTokenAsync(TestContext.Current.CancellationToken);
-
-        var outcome = await RawCalls.CallAsync(police, Disclose, false, Forwarded("vt-mwb", "vt-mwb", token, holder: "politie-zwb"));
+        var outcome = await ToPoliceAsync(Disclose, tokenOf: "vt-mwb", certificateOf: "vt-mwb", organisation: "vt-mwb");
 
         // Past authorization, the request itself is checked: it is empty.
         Assert.Equal(StatusCode.InvalidArgument, outcome.Code);
@@ -114,20 +92,24 @@ public sealed class ServiceAuthorizationTests(SecuredExchange exchange)
 
     private GrpcChannel Direct(string organisation) => GrpcChannel.ForAddress(exchange.Nodes[organisation].Address);
 
-    /// <summary>The headers as the gateway sets them: organisation, certificate thumbprint, holder, and the caller's token.</summary>
-    private Metadata Forwarded(string certificateOf, string organisation, string? token, string? holder = null)
+    /// <summary>
+    /// A call straight to the police service with the headers the gateway would set: the organisation, the
+    /// thumbprint of a client certificate, the holder (the police, unless named), and a client's token.
+    /// </summary>
+    private async Task<CallOutcome> ToPoliceAsync(string rpc, string? tokenOf, string certificateOf, string organisation, string holder = "politie-zwb")
     {
         var headers = new Metadata
         {
             { ExchangeHeaders.Organisation, organisation },
-            { ExchangeHeaders.CertificateThumbprint, Convert.ToHexStringLower(exchange.Pki.ClientCertificate(certificateOf).GetCertHash(HashAlgorithmName.SHA256)) },
-            { ExchangeHeaders.Holder, holder ?? organisation },
+            { ExchangeHeaders.CertificateThumbprint, Convert.ToHexStringLower(exchange.Certificate(certificateOf).GetCertHash(HashAlgorithmName.SHA256)) },
+            { ExchangeHeaders.Holder, holder },
         };
-        if (token is not null)
+        if (tokenOf is not null)
         {
-            headers.Add("authorization", "Bearer " + token);
+            headers.Add("authorization", "Bearer " + await exchange.Tokens(tokenOf).GetAccessTokenAsync(TestContext.Current.CancellationToken));
         }
 
-        return headers;
+        using var police = Direct("politie-zwb");
+        return await RawCalls.CallAsync(police, rpc, false, headers);
     }
 }
