@@ -64,6 +64,19 @@ public sealed class GatewayRejectionTests(SecuredExchange exchange)
     }
 
     [Fact]
+    public async Task A_certificate_of_the_exchange_CA_for_an_organisation_that_is_not_a_partner_is_refused()
+    {
+        using var certificate = exchange.Pki.Authority.IssueClient("stichting-onbekend", "Stichting Onbekend");
+        using var channel = PartnerChannel.Create(exchange.GatewayAddress, exchange.Pki.Ca, certificate);
+        var before = exchange.Backend.Total;
+
+        var outcome = await RawCalls.CallAsync(channel, Resolve, streaming: false);
+
+        Assert.Equal((StatusCode.PermissionDenied, ReasonCodes.UnknownOrganisation), (outcome.Code, outcome.Reason));
+        Assert.Equal(before, exchange.Backend.Total);
+    }
+
+    [Fact]
     public async Task A_revoked_certificate_is_refused_on_its_open_connection_and_on_every_new_one()
     {
         var tokens = exchange.Tokens(SecuredExchange.RevocableClient);

@@ -1,5 +1,6 @@
 using Exchange.Identity;
 using Exchange.Identity.Keys;
+using Exchange.Security.Tests.Support;
 using Exchange.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -78,13 +79,4 @@ public sealed class SigningKeyRingTests : IDisposable
         Options.Create(new IdentityOptions { KeysDirectory = _directory.Path, SigningKeyRotation = Rotation, SigningKeyOverlap = Overlap }),
         _clock,
         NullLogger<SigningKeyRing>.Instance);
-
-    private sealed class ManualClock(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }
