@@ -31,7 +31,7 @@ public sealed partial class CallerIdentityMiddleware(RequestDelegate next, Partn
             return;
         }
 
-        if (trust.Validate(certificate) is { } problem)
+        if (trust.Recheck(certificate) is { } problem)
         {
             LogRejectedCertificate(logger, organisationId, problem);
             await GrpcStatusResponse.WriteAsync(context, StatusCode.Unauthenticated, ReasonCodes.CertificateRejected, "The client certificate is no longer accepted.");

@@ -40,6 +40,13 @@ public sealed class TrustStore
     public string? ValidateServer(X509Certificate2 certificate) => Validate(certificate, ServerAuthentication);
 
     /// <summary>
+    /// For each call on a connection whose handshake already verified the chain: what can have changed
+    /// since is the time (expiry) and the CRL. Cheap enough for every call, unlike building the chain again.
+    /// </summary>
+    public string? Recheck(X509Certificate2 certificate) =>
+        DateTime.Now > certificate.NotAfter ? "certificate has expired" : _revocation?.Check(certificate);
+
+    /// <summary>
     /// A TLS callback for clients of exchange endpoints: the host name must match (the platform checked
     /// that) and the chain must end at this CA, not at any root the machine happens to trust.
     /// </summary>
