@@ -1,7 +1,11 @@
 using System.Globalization;
 using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
 using BenchmarkDotNet.Running;
+using Perfolizer.Mathematics.OutlierDetection;
 
 namespace Exchange.Benchmarks.Policy;
 
@@ -35,4 +39,20 @@ internal sealed class PercentileColumn(int percentile) : IColumn
     public bool IsAvailable(Summary summary) => true;
 
     public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+}
+
+/// <summary>
+/// What both policy benchmarks share: one launch, every measurement kept (no outlier removal, so the tail shows),
+/// and the median, P50, P95, P99 and maximum columns.
+/// </summary>
+internal static class PolicyBenchmarkConfig
+{
+    public static Job Job(string id) => BenchmarkDotNet.Jobs.Job.Default
+        .WithLaunchCount(1)
+        .WithOutlierMode(OutlierMode.DontRemove)
+        .WithStrategy(RunStrategy.Throughput)
+        .WithId(id);
+
+    public static ManualConfig With(this ManualConfig config, Job job) =>
+        config.AddJob(job).AddColumn(StatisticColumn.Median, StatisticColumn.P50, StatisticColumn.P95, new PercentileColumn(99), StatisticColumn.Max);
 }

@@ -176,16 +176,7 @@ public sealed class BundleLoaderTests
     [Fact]
     public void A_condition_naming_an_unknown_agreement_is_rejected()
     {
-        var errors = TestBundle.Errors("""
-            rules:
-              - id: r
-                holder: [POLICE]
-                recipient: [VEILIG_THUIS]
-                purposes: [CASE_CONFERENCE]
-                legal_basis: basis-a
-                categories: [INCIDENT]
-                when: {case_conference: true, agreement: no-such-covenant}
-            """);
+        var errors = TestBundle.Errors(TestBundle.Rules(TestBundle.Rule("r", purposes: "CASE_CONFERENCE", more: "when: {case_conference: true, agreement: no-such-covenant}")));
 
         Assert.Contains(errors, e => e.Message.StartsWith("unknown agreement 'no-such-covenant'", StringComparison.Ordinal));
     }
@@ -205,17 +196,7 @@ public sealed class BundleLoaderTests
     [Fact]
     public void Break_glass_on_a_rule_without_acute_safety_is_rejected()
     {
-        var errors = TestBundle.Errors("""
-            rules:
-              - id: r
-                holder: [VEILIG_THUIS]
-                recipient: [POLICE]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-a
-                categories: [SAFETY]
-                when: {involved: true}
-                break_glass: true
-            """);
+        var errors = TestBundle.Errors(TestBundle.Rules(TestBundle.Rule("r", categories: "SAFETY", holder: "VEILIG_THUIS", recipient: "POLICE", more: "when: {involved: true}, break_glass: true")));
 
         Assert.Contains(errors, e => e.Message.Contains("allows break-glass, which is only for ACUTE_SAFETY", StringComparison.Ordinal));
     }
@@ -223,16 +204,7 @@ public sealed class BundleLoaderTests
     [Fact]
     public void Break_glass_on_a_rule_with_nothing_to_stand_in_for_is_rejected()
     {
-        var errors = TestBundle.Errors("""
-            rules:
-              - id: r
-                holder: [VEILIG_THUIS]
-                recipient: [POLICE]
-                purposes: [ACUTE_SAFETY]
-                legal_basis: basis-a
-                categories: [SAFETY]
-                break_glass: true
-            """);
+        var errors = TestBundle.Errors(TestBundle.Rules(TestBundle.Rule("r", categories: "SAFETY", holder: "VEILIG_THUIS", recipient: "POLICE", purposes: "ACUTE_SAFETY", more: "break_glass: true")));
 
         Assert.Contains(errors, e => e.Message.Contains("requires neither", StringComparison.Ordinal));
     }
@@ -240,16 +212,7 @@ public sealed class BundleLoaderTests
     [Fact]
     public void A_condition_written_as_false_is_rejected_because_it_would_not_mean_not()
     {
-        var errors = TestBundle.Errors("""
-            rules:
-              - id: r
-                holder: [POLICE]
-                recipient: [VEILIG_THUIS]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-a
-                categories: [SAFETY]
-                when: {involved: false}
-            """);
+        var errors = TestBundle.Errors(TestBundle.Rules(TestBundle.Rule("r", categories: "SAFETY", more: "when: {involved: false}")));
 
         Assert.Contains(errors, e => e.Message.StartsWith("'involved: false' has no meaning", StringComparison.Ordinal));
     }
