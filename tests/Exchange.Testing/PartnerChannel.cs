@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using Exchange.ServiceDefaults.Hosting;
+using Exchange.Pki;
 using Grpc.Core;
 using Grpc.Net.Client;
 
@@ -15,14 +15,13 @@ public static class PartnerChannel
     /// <summary>A channel without tokens (or with other credentials), to show what the gateway does to such calls.</summary>
     public static GrpcChannel Create(Uri gateway, X509Certificate2 ca, X509Certificate2? clientCertificate, CallCredentials? credentials = null)
     {
-        var trust = new TrustStore(ca);
         var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
             SslOptions =
             {
                 ClientCertificates = clientCertificate is null ? null : new X509CertificateCollection { clientCertificate },
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) => trust.ValidatesServer(certificate, errors),
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) => PrivateCa.Validates(certificate, ca, errors),
             },
         };
         return GrpcChannel.ForAddress(gateway, new GrpcChannelOptions

@@ -49,19 +49,7 @@ public static class HealthProbe
         SslOptions =
         {
             ClientCertificates = [client],
-            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            {
-                if (certificate is null)
-                {
-                    return false;
-                }
-
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(new X509Certificate2(certificate));
-            },
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => Exchange.Pki.PrivateCa.Validates(certificate, ca),
         },
     };
 }

@@ -15,7 +15,7 @@ namespace Exchange.Index.Routing;
 /// The index's own disclosures: a part of one holder's data (an involvement, an assessment summary)
 /// decided, logged and redacted through the same flow as every other disclosure, then delivered.
 /// </summary>
-public sealed class Notifier(DisclosureFlow flow, InboxDelivery inboxes, PartnerCatalog partners, TimeProvider time)
+public sealed class Notifier(DisclosureFlow flow, IInboxDelivery inboxes, PartnerCatalog partners, TimeProvider time)
 {
     /// <summary>The organisation id that marks signals the exchange itself composes.</summary>
     public const string ExchangeHolder = "exchange";

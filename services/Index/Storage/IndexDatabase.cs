@@ -1,4 +1,4 @@
-using Microsoft.Data.Sqlite;
+using Exchange.Node.Store;
 
 namespace Exchange.Index.Storage;
 
@@ -6,30 +6,8 @@ namespace Exchange.Index.Storage;
 /// The index's SQLite file. It holds exchange pseudonyms, who is involved with whom, which people form
 /// a family, and the few facts policy needs (violence type, assessment scores): never a payload.
 /// </summary>
-public sealed class IndexDatabase
+public sealed class IndexDatabase(string path) : SqliteDatabase(path, Schema)
 {
-    private readonly string _connectionString;
-
-    public IndexDatabase(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        _connectionString = new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = true }.ToString();
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;" + Schema;
-        command.ExecuteNonQuery();
-    }
-
-    public SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
-
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS involvements (
             id TEXT PRIMARY KEY,

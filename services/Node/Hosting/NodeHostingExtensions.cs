@@ -60,7 +60,7 @@ public static class NodeHostingExtensions
         services.AddSingleton<IDisclosureAuthority, PolicyAuthority>();
         services.AddSingleton<DisclosureFlow>();
         services.AddSingleton<PeerChannels>();
-        services.AddSingleton(p => new InboxDelivery(p.GetRequiredService<PeerChannels>(), deadline(p)));
+        services.AddSingleton<IInboxDelivery>(p => new InboxDelivery(p.GetRequiredService<PeerChannels>(), deadline(p)));
         services.AddExchangeClient<PolicyService.PolicyServiceClient>(policy, deadline);
         services.AddExchangeClient<LedgerService.LedgerServiceClient>(policy, deadline);
         return services;

@@ -23,8 +23,14 @@ public sealed class PeerChannels : IAsyncDisposable
     }
 }
 
-/// <summary>Delivers into an inbox on whichever domain service hosts the recipient.</summary>
-public sealed class InboxDelivery(PeerChannels channels, TimeSpan deadline)
+/// <summary>Delivers a released signal into a recipient's inbox on the domain service that hosts it.</summary>
+public interface IInboxDelivery
+{
+    Task<DeliverResponse> DeliverAsync(Uri node, DeliverRequest request, CancellationToken cancellationToken);
+}
+
+/// <summary>Delivers into an inbox on whichever domain service hosts the recipient, over gRPC.</summary>
+public sealed class InboxDelivery(PeerChannels channels, TimeSpan deadline) : IInboxDelivery
 {
     public async Task<DeliverResponse> DeliverAsync(Uri node, DeliverRequest request, CancellationToken cancellationToken) =>
         await new InboxService.InboxServiceClient(channels.For(node))

@@ -23,7 +23,7 @@ public sealed partial class SignalRouter(
     SignalStore store,
     DisclosureFlow flow,
     RoutingService.RoutingServiceClient index,
-    InboxDelivery inboxes,
+    IInboxDelivery inboxes,
     TimeProvider time,
     ILogger<SignalRouter> logger) : BackgroundService, ISignalRouter
 {
@@ -36,17 +36,23 @@ public sealed partial class SignalRouter(
         return Task.CompletedTask;
     }
 
+    /// <summary>Routes every signal that is due now; returns how many were attempted.</summary>
+    public async Task<int> RouteDueAsync(CancellationToken cancellationToken)
+    {
+        var due = routing.Due(time.GetUtcNow(), 16);
+        foreach (var signalId in due)
+        {
+            await RouteOneAsync(signalId, cancellationToken);
+        }
+
+        return due.Count;
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
-            var due = routing.Due(time.GetUtcNow(), 16);
-            foreach (var signalId in due)
-            {
-                await RouteOneAsync(signalId, stoppingToken);
-            }
-
-            if (due.Count > 0)
+            if (await RouteDueAsync(stoppingToken) > 0)
             {
                 continue;
             }
@@ -80,9 +86,23 @@ public sealed partial class SignalRouter(
             request.Subjects.AddRange(stored.Signal.Subjects.Select(s => s.Pseudonym));
             var recipients = (await index.FindRecipientsAsync(request, cancellationToken: cancellationToken)).Recipients;
             var done = routing.DoneRecipients(signalId);
+            RpcException? failure = null;
             foreach (var recipient in recipients.Where(r => !done.Contains(r.OrganisationId)))
             {
-                routing.MarkDone(signalId, recipient.OrganisationId, await DeliverAsync(stored, recipient, cancellationToken));
+                try
+                {
+                    routing.MarkDone(signalId, recipient.OrganisationId, await DeliverAsync(stored, recipient, cancellationToken));
+                }
+                catch (RpcException exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // One unreachable inbox does not hold back the others; this one is tried again later.
+                    failure = exception;
+                }
+            }
+
+            if (failure is not null)
+            {
+                throw failure;
             }
 
             routing.Complete(signalId);

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 
 namespace Exchange.Node.Store;
 
@@ -6,36 +5,8 @@ namespace Exchange.Node.Store;
 /// The node's SQLite file: WAL for concurrent readers, synchronous=FULL because a stored signal or
 /// a delivered inbox item must survive a crash once acknowledged.
 /// </summary>
-public sealed class NodeDatabase
+public sealed class NodeDatabase(string path) : SqliteDatabase(path, Schema)
 {
-    private readonly string _connectionString;
-
-    public NodeDatabase(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            DefaultTimeout = 30,
-        }.ToString();
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;" + Schema;
-        command.ExecuteNonQuery();
-    }
-
-    public SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
-        pragma.ExecuteNonQuery();
-        return connection;
-    }
-
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS signals (
             id TEXT PRIMARY KEY,

@@ -83,12 +83,12 @@ public static class BundleAnalyzer
     private static string? WhyNeverFires(CompiledBundle bundle, CompiledRule rule, DateTimeOffset now)
     {
         var basis = $"legal basis '{rule.Basis.Id}'";
-        if (rule.HolderMask == 0)
+        if (rule.Scope.Holders == 0)
         {
             return $"{basis} cannot be invoked by any of its holder domains";
         }
 
-        if (rule.PurposeMask == 0)
+        if (rule.Scope.Purposes == 0)
         {
             return $"{basis} covers none of its purposes";
         }
@@ -106,12 +106,12 @@ public static class BundleAnalyzer
                 return $"agreement '{id}' ended on {end:yyyy-MM-dd}";
             }
 
-            if (!SignedByDomain(bundle, agreement, rule.HolderMask))
+            if (!SignedByDomain(bundle, agreement, rule.Scope.Holders))
             {
                 return $"no partner of its holder domains signed agreement '{id}'";
             }
 
-            if (!SignedByDomain(bundle, agreement, rule.RecipientMask))
+            if (!SignedByDomain(bundle, agreement, rule.Scope.Recipients))
             {
                 return $"no partner of its recipient domains signed agreement '{id}'";
             }
@@ -127,8 +127,8 @@ public static class BundleAnalyzer
     {
         var excess = new List<string>();
         var definition = rule.Definition;
-        AddExcess(excess, "holder domains", definition.Scope.Holders.Where(d => !Masks.Contains(rule.HolderMask, (int)d)).Select(Vocabularies.Domains.NameOf));
-        AddExcess(excess, "purposes", definition.Scope.Purposes.Where(p => !Masks.Contains(rule.PurposeMask, (int)p)).Select(Vocabularies.Purposes.NameOf));
+        AddExcess(excess, "holder domains", definition.Scope.Holders.Where(d => !Masks.Contains(rule.Scope.Holders, (int)d)).Select(Vocabularies.Domains.NameOf));
+        AddExcess(excess, "purposes", definition.Scope.Purposes.Where(p => !Masks.Contains(rule.Scope.Purposes, (int)p)).Select(Vocabularies.Purposes.NameOf));
         AddExcess(excess, "categories", definition.Categories.Where(c => !Masks.Contains(rule.CategoryMask, (int)c)).Select(Vocabularies.Categories.NameOf));
         return excess;
     }
@@ -143,9 +143,9 @@ public static class BundleAnalyzer
     }
 
     private static IEnumerable<(int Holder, int Recipient, int Purpose, int Category)> Tuples(CompiledRule rule) =>
-        from h in Masks.Numbers(rule.HolderMask)
-        from r in Masks.Numbers(rule.RecipientMask)
-        from p in Masks.Numbers(rule.PurposeMask)
+        from h in Masks.Numbers(rule.Scope.Holders)
+        from r in Masks.Numbers(rule.Scope.Recipients)
+        from p in Masks.Numbers(rule.Scope.Purposes)
         from c in Masks.Numbers(rule.CategoryMask)
         select (h, r, p, c);
 
@@ -156,9 +156,7 @@ public static class BundleAnalyzer
     private static bool IsShadowed(CompiledBundle bundle, CompiledRule rule, int holder, int recipient, int purpose, int category) =>
         bundle.HardDenials.Any(denial =>
             Masks.Contains(denial.CategoryMask, category)
-            && Masks.Contains(denial.HolderMask, holder)
-            && Masks.Contains(denial.RecipientMask, recipient)
-            && Masks.Contains(denial.PurposeMask, purpose)
+            && denial.Scope.Admits(holder, recipient, purpose)
             && Implies(rule.Definition.Scope, denial.Definition.Scope)
             && !denial.Unless.Any(u => MayMatch(u, rule.Definition.Scope, holder, recipient, purpose)));
 
@@ -178,9 +176,7 @@ public static class BundleAnalyzer
 
     /// <summary>An exception could apply to some request the rule permits: nothing in the rule's scope rules it out.</summary>
     private static bool MayMatch(CompiledScope exception, ScopeDefinition rule, int holder, int recipient, int purpose) =>
-        Masks.Contains(exception.HolderMask, holder)
-        && Masks.Contains(exception.RecipientMask, recipient)
-        && Masks.Contains(exception.PurposeMask, purpose)
+        exception.Scope.Admits(holder, recipient, purpose)
         && Overlap(rule.RecipientRoles, exception.Definition.RecipientRoles, StringComparer.OrdinalIgnoreCase)
         && Overlap(rule.Kinds, exception.Definition.Kinds, EqualityComparer<DisclosureKind>.Default)
         && Overlap(rule.When.ViolenceTypes, exception.Definition.When.ViolenceTypes, EqualityComparer<Contracts.VeiligThuis.V1.ViolenceType>.Default);

@@ -42,7 +42,7 @@ internal static class BundleCompiler
                 foreach (var p in purposes)
                 {
                     var flowPurpose = CompiledBundle.FlowPurposeIndex(h, r, p);
-                    var applicable = rules.Where(rule => Applies(rule.HolderMask, rule.RecipientMask, rule.PurposeMask, h, r, p) && rule.CategoryMask != 0).ToList();
+                    var applicable = rules.Where(rule => rule.Scope.Admits(h, r, p) && rule.CategoryMask != 0).ToList();
                     foreach (var group in applicable.GroupBy(rule => rule.Basis.Index))
                     {
                         ruleCells[(flowPurpose * bases.Length) + group.Key] = Checked([.. group], group.First().Definition.Location, $"rules for holder {Name(h)}, recipient {Name(r)}, purpose {Vocabularies.Purposes.NameOf((Contracts.V1.Purpose)p)} under legal basis '{bases[group.Key].Id}'", errors);
@@ -58,7 +58,7 @@ internal static class BundleCompiler
                     }
 
                     denialCells[flowPurpose] = Checked(
-                        [.. denials.Where(d => Applies(d.HolderMask, d.RecipientMask, d.PurposeMask, h, r, p))],
+                        [.. denials.Where(d => d.Scope.Admits(h, r, p))],
                         denials.FirstOrDefault()?.Definition.Location ?? SourceLocation.OfFile(bundle.Manifest.Location.File),
                         $"hard denials for holder {Name(h)}, recipient {Name(r)}, purpose {Vocabularies.Purposes.NameOf((Contracts.V1.Purpose)p)}",
                         errors);
@@ -71,9 +71,6 @@ internal static class BundleCompiler
 
     private static string Name(int domain) => Vocabularies.Domains.NameOf((Contracts.V1.Domain)domain);
 
-    private static bool Applies(uint holders, uint recipients, uint purposes, int h, int r, int p) =>
-        Masks.Contains(holders, h) && Masks.Contains(recipients, r) && Masks.Contains(purposes, p);
-
     /// <summary>Per category, the purposes for which some rule releases it from holder domain h to recipient domain r.</summary>
     private static DenialReason?[] OtherPurposeReasons(CompiledRule[] rules, int h, int r)
     {
@@ -81,8 +78,8 @@ internal static class BundleCompiler
         foreach (var category in Vocabularies.Categories.Values)
         {
             var purposes = rules
-                .Where(rule => Masks.Contains(rule.HolderMask, h) && Masks.Contains(rule.RecipientMask, r) && Masks.Contains(rule.CategoryMask, (int)category))
-                .Aggregate(0u, (mask, rule) => mask | rule.PurposeMask);
+                .Where(rule => Masks.Contains(rule.Scope.Holders, h) && Masks.Contains(rule.Scope.Recipients, r) && Masks.Contains(rule.CategoryMask, (int)category))
+                .Aggregate(0u, (mask, rule) => mask | rule.Scope.Purposes);
             if (purposes != 0)
             {
                 var names = string.Join(", ", Masks.Numbers(purposes).Select(p => Vocabularies.Purposes.NameOf((Contracts.V1.Purpose)p)));

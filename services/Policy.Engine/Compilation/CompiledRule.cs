@@ -15,9 +15,10 @@ public sealed class CompiledRule
         Definition = definition;
         Basis = basis;
         Conditions = conditions;
-        HolderMask = Masks.Of(definition.Scope.Holders) & basis.HolderMask;
-        RecipientMask = Masks.Of(definition.Scope.Recipients);
-        PurposeMask = Masks.Of(definition.Scope.Purposes) & basis.PurposeMask;
+        Scope = new ScopeMasks(
+            Masks.Of(definition.Scope.Holders) & basis.HolderMask,
+            Masks.Of(definition.Scope.Recipients),
+            Masks.Of(definition.Scope.Purposes) & basis.PurposeMask);
         CategoryMask = Masks.Of(definition.Categories) & basis.CategoryMask;
         ConditionReasons = [.. conditions.Select(c => new DenialReason(c.ReasonCode, definition.Id, $"rule '{definition.Id}' requires that {c.Requirement}"))];
         Obligations = ObligationSet.From(definition.Obligations);
@@ -38,11 +39,8 @@ public sealed class CompiledRule
     /// <summary>The reason a category gets when the condition at the same index is the first one not met.</summary>
     internal DenialReason[] ConditionReasons { get; }
 
-    internal uint HolderMask { get; }
-
-    internal uint RecipientMask { get; }
-
-    internal uint PurposeMask { get; }
+    /// <summary>The holder domains, recipient domains and purposes it applies to.</summary>
+    internal ScopeMasks Scope { get; }
 
     internal uint CategoryMask { get; }
 
@@ -56,26 +54,19 @@ public sealed class CompiledScope
     {
         Definition = definition;
         Conditions = conditions;
-        HolderMask = Masks.OfOrAll(definition.Holders, Vocabularies.Domains);
-        RecipientMask = Masks.OfOrAll(definition.Recipients, Vocabularies.Domains);
-        PurposeMask = Masks.OfOrAll(definition.Purposes, Vocabularies.Purposes);
+        Scope = ScopeMasks.Of(definition);
     }
 
     public ScopeDefinition Definition { get; }
 
     internal IPolicyCondition[] Conditions { get; }
 
-    internal uint HolderMask { get; }
-
-    internal uint RecipientMask { get; }
-
-    internal uint PurposeMask { get; }
+    /// <summary>The holder domains, recipient domains and purposes it applies to.</summary>
+    internal ScopeMasks Scope { get; }
 
     internal bool Matches(in ConditionContext context, int purpose)
     {
-        if (!Masks.Contains(HolderMask, (int)context.Facts.HolderDomain)
-            || !Masks.Contains(RecipientMask, (int)context.Facts.RecipientDomain)
-            || !Masks.Contains(PurposeMask, purpose))
+        if (!Scope.Admits((int)context.Facts.HolderDomain, (int)context.Facts.RecipientDomain, purpose))
         {
             return false;
         }
@@ -100,9 +91,7 @@ public sealed class CompiledHardDenial
         Definition = definition;
         Conditions = conditions;
         Unless = unless;
-        HolderMask = Masks.OfOrAll(definition.Scope.Holders, Vocabularies.Domains);
-        RecipientMask = Masks.OfOrAll(definition.Scope.Recipients, Vocabularies.Domains);
-        PurposeMask = Masks.OfOrAll(definition.Scope.Purposes, Vocabularies.Purposes);
+        Scope = ScopeMasks.Of(definition.Scope);
         CategoryMask = Masks.Of(definition.Categories);
         Reason = new DenialReason(
             definition.ReasonCode,
@@ -122,13 +111,23 @@ public sealed class CompiledHardDenial
 
     internal CompiledScope[] Unless { get; }
 
-    internal uint HolderMask { get; }
-
-    internal uint RecipientMask { get; }
-
-    internal uint PurposeMask { get; }
+    /// <summary>The holder domains, recipient domains and purposes it applies to.</summary>
+    internal ScopeMasks Scope { get; }
 
     internal uint CategoryMask { get; }
 
     internal DenialReason Reason { get; }
+}
+
+/// <summary>Holder domains, recipient domains and purposes as masks: what the compiled tables are indexed by.</summary>
+internal readonly record struct ScopeMasks(uint Holders, uint Recipients, uint Purposes)
+{
+    /// <summary>A written scope, where an empty list means any value.</summary>
+    public static ScopeMasks Of(ScopeDefinition scope) => new(
+        Masks.OfOrAll(scope.Holders, Vocabularies.Domains),
+        Masks.OfOrAll(scope.Recipients, Vocabularies.Domains),
+        Masks.OfOrAll(scope.Purposes, Vocabularies.Purposes));
+
+    public bool Admits(int holder, int recipient, int purpose) =>
+        Masks.Contains(Holders, holder) && Masks.Contains(Recipients, recipient) && Masks.Contains(Purposes, purpose);
 }

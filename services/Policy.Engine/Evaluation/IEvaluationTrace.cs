@@ -5,7 +5,7 @@ using Exchange.Policy.Engine.Rules;
 namespace Exchange.Policy.Engine.Evaluation;
 
 /// <summary>What happened to one rule or hard denial during an evaluation.</summary>
-public enum TraceOutcome
+internal enum TraceOutcome
 {
     /// <summary>None of its categories was requested (or all were already hard-denied).</summary>
     NotRequested,

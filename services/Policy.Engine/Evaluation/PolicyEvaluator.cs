@@ -230,9 +230,10 @@ internal static class PolicyEvaluator
 
     private static string FirstReasonCode(DecideRequest request, ref DenialBuffer reasons)
     {
-        foreach (var category in request.Categories)
+        var categories = request.Categories;
+        for (var i = 0; i < categories.Count; i++)
         {
-            if (reasons[(int)category] is { } reason)
+            if (reasons[(int)categories[i]] is { } reason)
             {
                 return reason.ReasonCode;
             }

@@ -39,10 +39,10 @@ internal static class Explainer
                 continue;
             }
 
-            var reason = !Masks.Contains(rule.HolderMask, (int)facts.HolderDomain)
+            var reason = !Masks.Contains(rule.Scope.Holders, (int)facts.HolderDomain)
                 ? $"its legal basis '{rule.Basis.Id}' cannot be invoked by a holder of domain {Vocabularies.Domains.NameOf(facts.HolderDomain)}"
-                : !Masks.Contains(rule.PurposeMask, (int)request.Purpose)
-                    ? $"it covers {string.Join(", ", Masks.Numbers(rule.PurposeMask).Select(p => Vocabularies.Purposes.NameOf((Purpose)p)))}, not {Vocabularies.Purposes.NameOf(request.Purpose)}"
+                : !Masks.Contains(rule.Scope.Purposes, (int)request.Purpose)
+                    ? $"it covers {string.Join(", ", Masks.Numbers(rule.Scope.Purposes).Select(p => Vocabularies.Purposes.NameOf((Purpose)p)))}, not {Vocabularies.Purposes.NameOf(request.Purpose)}"
                     : $"it applies under legal basis '{rule.Basis.Id}', not '{request.LegalBasis.Id}'";
             yield return new ExplanationStep(rule.Id, ExplanationOutcomes.NotApplicable, [], reason);
         }

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Exchange.Pki;
@@ -12,7 +13,6 @@ namespace Exchange.ServiceDefaults.Hosting;
 public sealed class TrustStore
 {
     private const string ClientAuthentication = "1.3.6.1.5.5.7.3.2";
-    private const string ServerAuthentication = "1.3.6.1.5.5.7.3.1";
 
     private readonly X509Certificate2 _ca;
     private readonly RevocationFile? _revocation;
@@ -34,39 +34,12 @@ public sealed class TrustStore
     public bool Validates(X509Certificate2 certificate) => Validate(certificate) is null;
 
     /// <summary>Null when a client certificate chains to the CA, is in its validity period and not revoked; otherwise why not.</summary>
-    public string? Validate(X509Certificate2 certificate) => Validate(certificate, ClientAuthentication);
-
-    /// <summary>The same checks for a server certificate (the identity service, the gateway).</summary>
-    public string? ValidateServer(X509Certificate2 certificate) => Validate(certificate, ServerAuthentication);
-
-    /// <summary>
-    /// For each call on a connection whose handshake already verified the chain: what can have changed
-    /// since is the time (expiry) and the CRL. Cheap enough for every call, unlike building the chain again.
-    /// </summary>
-    public string? Recheck(X509Certificate2 certificate) =>
-        DateTime.Now > certificate.NotAfter ? "certificate has expired" : _revocation?.Check(certificate);
-
-    /// <summary>
-    /// A TLS callback for clients of exchange endpoints: the host name must match (the platform checked
-    /// that) and the chain must end at this CA, not at any root the machine happens to trust.
-    /// </summary>
-    public bool ValidatesServer(X509Certificate? certificate, System.Net.Security.SslPolicyErrors errors)
-    {
-        if (certificate is null || (errors & ~System.Net.Security.SslPolicyErrors.RemoteCertificateChainErrors) != 0)
-        {
-            return false;
-        }
-
-        using var server = new X509Certificate2(certificate);
-        return ValidateServer(server) is null;
-    }
-
-    private string? Validate(X509Certificate2 certificate, string usage)
+    public string? Validate(X509Certificate2 certificate)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
         chain.ChainPolicy.CustomTrustStore.Add(_ca);
-        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(usage));
+        chain.ChainPolicy.ApplicationPolicy.Add(new Oid(ClientAuthentication));
         // Revocation is checked below against the exchange's own CRL: the platform would go online for it.
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         chain.ChainPolicy.VerificationTime = DateTime.Now;
@@ -83,4 +56,14 @@ public sealed class TrustStore
 
         return _revocation?.Check(certificate);
     }
+
+    /// <summary>
+    /// For each call on a connection whose handshake already verified the chain: what can have changed
+    /// since is the time (expiry) and the CRL. Cheap enough for every call, unlike building the chain again.
+    /// </summary>
+    public string? Recheck(X509Certificate2 certificate) =>
+        DateTime.Now > certificate.NotAfter ? "certificate has expired" : _revocation?.Check(certificate);
+
+    /// <summary>A TLS callback for clients of exchange endpoints (see <see cref="PrivateCa.Validates"/>).</summary>
+    public bool ValidatesServer(X509Certificate? certificate, SslPolicyErrors errors) => PrivateCa.Validates(certificate, _ca, errors);
 }

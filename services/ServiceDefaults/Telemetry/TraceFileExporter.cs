@@ -46,7 +46,7 @@ public sealed class TraceFileExporter : IDisposable
             span_id = activity.SpanId.ToHexString(),
             parent_id = activity.ParentSpanId.ToHexString(),
             start = activity.StartTimeUtc,
-            duration_ms = activity.Duration.TotalMilliseconds,
+            duration_ms = Math.Round(activity.Duration.TotalMilliseconds, 3),
             status = activity.Status.ToString(),
             tags = activity.TagObjects.ToDictionary(t => t.Key, t => t.Value?.ToString()),
         });

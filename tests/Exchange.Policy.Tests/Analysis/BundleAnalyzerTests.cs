@@ -62,7 +62,7 @@ public sealed class BundleAnalyzerTests
     [Fact]
     public void A_rule_whose_basis_the_holder_cannot_invoke_never_fires()
     {
-        var findings = Analyze(Rule("cannot-invoke", "holder: [POLICE]", "basis-b", "[SAFETY]", "purposes: [SAFETY_ASSESSMENT]"));
+        var findings = Analyze(Rule("cannot-invoke", "POLICE", "basis-b", "SAFETY", "SAFETY_ASSESSMENT"));
 
         Assert.Contains(findings, f => f is { Kind: FindingKind.RuleNeverFires, Subject: "cannot-invoke" } && f.Message.EndsWith("legal basis 'basis-b' cannot be invoked by any of its holder domains", StringComparison.Ordinal));
     }
@@ -70,7 +70,7 @@ public sealed class BundleAnalyzerTests
     [Fact]
     public void A_rule_for_purposes_its_basis_does_not_cover_never_fires()
     {
-        var findings = Analyze(Rule("wrong-purpose", "holder: [VEILIG_THUIS]", "basis-b", "[SAFETY]", "purposes: [ACUTE_SAFETY]"));
+        var findings = Analyze(Rule("wrong-purpose", "VEILIG_THUIS", "basis-b", "SAFETY", "ACUTE_SAFETY"));
 
         Assert.Contains(findings, f => f is { Kind: FindingKind.RuleNeverFires, Subject: "wrong-purpose" });
     }
@@ -78,7 +78,7 @@ public sealed class BundleAnalyzerTests
     [Fact]
     public void A_rule_whose_agreement_no_partner_of_its_recipient_domain_signed_never_fires()
     {
-        var findings = Analyze(Rule("unsigned", "holder: [VEILIG_THUIS]", "basis-a", "[SAFETY]", "purposes: [CASE_CONFERENCE]", "when: {case_conference: true, agreement: covenant}", recipient: "CHILD_PROTECTION"));
+        var findings = Analyze(Rule("unsigned", "VEILIG_THUIS", "basis-a", "SAFETY", "CASE_CONFERENCE", "when: {case_conference: true, agreement: covenant}", recipient: "CHILD_PROTECTION"));
 
         Assert.Contains(findings, f => f is { Kind: FindingKind.RuleNeverFires, Subject: "unsigned" } && f.Message.EndsWith("no partner of its recipient domains signed agreement 'covenant'", StringComparison.Ordinal));
     }
@@ -87,7 +87,7 @@ public sealed class BundleAnalyzerTests
     public void A_rule_whose_agreement_has_ended_never_fires()
     {
         var findings = BundleAnalyzer.Analyze(
-            TestBundle.Compile(EveryCategory, RestCategories, Rule("expired", "holder: [VEILIG_THUIS]", "basis-a", "[SAFETY]", "purposes: [CASE_CONFERENCE]", "when: {case_conference: true, agreement: covenant}")),
+            TestBundle.Compile(EveryCategory, RestCategories, Rule("expired", "VEILIG_THUIS", "basis-a", "SAFETY", "CASE_CONFERENCE", "when: {case_conference: true, agreement: covenant}")),
             new DateTimeOffset(2027, 6, 1, 0, 0, 0, TimeSpan.Zero));
 
         Assert.Contains(findings, f => f is { Kind: FindingKind.RuleNeverFires, Subject: "expired" } && f.Message.EndsWith("agreement 'covenant' ended on 2027-01-01", StringComparison.Ordinal));
@@ -96,7 +96,7 @@ public sealed class BundleAnalyzerTests
     [Fact]
     public void A_rule_listing_more_than_its_basis_covers_is_reported()
     {
-        var findings = Analyze(Rule("too-wide", "holder: [VEILIG_THUIS, POLICE]", "basis-b", "[SAFETY, HEALTH]", "purposes: [SAFETY_ASSESSMENT]"));
+        var findings = Analyze(Rule("too-wide", "VEILIG_THUIS, POLICE", "basis-b", "SAFETY, HEALTH", "SAFETY_ASSESSMENT"));
 
         var finding = Assert.Single(findings, f => f.Kind == FindingKind.RuleExceedsLegalBasis);
         Assert.Equal("rule 'too-wide' lists what legal basis 'basis-b' does not cover, which it never releases: holder domains POLICE; categories HEALTH", finding.Message);
@@ -106,7 +106,7 @@ public sealed class BundleAnalyzerTests
     public void A_rule_fully_shadowed_by_a_hard_denial_is_reported()
     {
         var findings = Analyze(
-            Rule("only-health", "holder: [VEILIG_THUIS]", "basis-a", "[HEALTH]", "purposes: [RECOVERY_PLANNING]", recipient: "SOCIAL_TEAM"),
+            Rule("only-health", "VEILIG_THUIS", "basis-a", "HEALTH", "RECOVERY_PLANNING", recipient: "SOCIAL_TEAM"),
             "hard_denials:\n  - {id: no-health-to-social, categories: [HEALTH], recipient: [SOCIAL_TEAM]}\n");
 
         Assert.Contains(findings, f => f is { Kind: FindingKind.RuleShadowedByHardDenial, Subject: "only-health" });
@@ -117,7 +117,7 @@ public sealed class BundleAnalyzerTests
     public void A_hard_denial_with_an_exception_that_may_apply_does_not_shadow()
     {
         var findings = Analyze(
-            Rule("acute-location", "holder: [VEILIG_THUIS]", "basis-a", "[CONFIDENTIAL_LOCATION]", "purposes: [ACUTE_SAFETY]"),
+            Rule("acute-location", "VEILIG_THUIS", "basis-a", "CONFIDENTIAL_LOCATION", "ACUTE_SAFETY"),
             "hard_denials:\n  - {id: location, categories: [CONFIDENTIAL_LOCATION], unless: [{recipient: [POLICE], purposes: [ACUTE_SAFETY]}]}\n");
 
         Assert.DoesNotContain(findings, f => f.Kind == FindingKind.RuleShadowedByHardDenial);
@@ -127,8 +127,8 @@ public sealed class BundleAnalyzerTests
     public void A_hard_denial_with_conditions_the_rule_does_not_imply_does_not_shadow()
     {
         var findings = Analyze(
-            Rule("situational", "holder: [VEILIG_THUIS]", "basis-a", "[SAFETY]", "purposes: [RECOVERY_PLANNING]", "when: {violence_type: [SITUATIONAL]}", recipient: "SOCIAL_TEAM"),
-            Rule("terror", "holder: [VEILIG_THUIS]", "basis-a", "[STRENGTHS]", "purposes: [RECOVERY_PLANNING]", "when: {violence_type: [INTIMATE_TERROR]}", recipient: "SOCIAL_TEAM"),
+            Rule("situational", "VEILIG_THUIS", "basis-a", "SAFETY", "RECOVERY_PLANNING", "when: {violence_type: [SITUATIONAL]}", recipient: "SOCIAL_TEAM"),
+            Rule("terror", "VEILIG_THUIS", "basis-a", "STRENGTHS", "RECOVERY_PLANNING", "when: {violence_type: [INTIMATE_TERROR]}", recipient: "SOCIAL_TEAM"),
             "hard_denials:\n  - {id: terror-denial, categories: ALL, when: {violence_type: [INTIMATE_TERROR]}}\n");
 
         Assert.DoesNotContain(findings, f => f is { Kind: FindingKind.RuleShadowedByHardDenial, Subject: "situational" });
@@ -165,14 +165,6 @@ public sealed class BundleAnalyzerTests
     private static IReadOnlyList<AnalysisFinding> Analyze(params string[] files) =>
         BundleAnalyzer.Analyze(TestBundle.Compile([EveryCategory, RestCategories, .. files]), Requests.Now);
 
-    private static string Rule(string id, string holder, string basis, string categories, string purposes, string when = "", string recipient = "POLICE") => $"""
-        rules:
-          - id: {id}
-            {holder}
-            recipient: [{recipient}]
-            {purposes}
-            legal_basis: {basis}
-            categories: {categories}
-            {when}
-        """;
+    private static string Rule(string id, string holder, string basis, string categories, string purposes, string when = "", string recipient = "POLICE") =>
+        TestBundle.Rules(TestBundle.Rule(id, categories, holder, recipient, purposes, basis, when));
 }

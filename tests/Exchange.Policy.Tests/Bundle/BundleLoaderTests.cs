@@ -73,23 +73,67 @@ public sealed class BundleLoaderTests
         Assert.Contains("duplicate rule or hard denial id 'police-to-vt'; it is first defined at part-0.yaml:2:5", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_hard_denial_may_not_reuse_a_rule_id_because_decisions_name_both()
+    public static TheoryData<string, string[], string> RejectedBundles() => new()
     {
-        var errors = TestBundle.Errors(TestBundle.PoliceToVtRule, "hard_denials:\n  - {id: police-to-vt, categories: [HEALTH]}\n");
+        {
+            "a hard denial may not reuse a rule id, because decisions name both",
+            [TestBundle.PoliceToVtRule, "hard_denials:\n  - {id: police-to-vt, categories: [HEALTH]}\n"],
+            "duplicate rule or hard denial id 'police-to-vt'"
+        },
+        {
+            "legal basis ids are unique",
+            ["legal_bases:\n  - {id: basis-a, law: L, article: a, summary: s, holder_domains: [POLICE], purposes: [ACUTE_SAFETY], categories: [SAFETY]}\n"],
+            "duplicate legal basis id 'basis-a'"
+        },
+        {
+            "a bundle has one bundle section",
+            ["bundle: {id: other, version: '2', tests_at: 2026-01-01}\n"],
+            "a second 'bundle' section; the first is at base.yaml:2:3"
+        },
+        {
+            "a condition names an agreement the bundle defines",
+            [TestBundle.Rules(TestBundle.Rule("r", purposes: "CASE_CONFERENCE", more: "when: {case_conference: true, agreement: no-such-covenant}"))],
+            "unknown agreement 'no-such-covenant'"
+        },
+        {
+            "break-glass is only for a rule that covers acute safety",
+            [TestBundle.Rules(TestBundle.Rule("r", categories: "SAFETY", holder: "VEILIG_THUIS", recipient: "POLICE", more: "when: {involved: true}, break_glass: true"))],
+            "allows break-glass, which is only for ACUTE_SAFETY"
+        },
+        {
+            "break-glass needs an involvement or case-conference condition to stand in for",
+            [TestBundle.Rules(TestBundle.Rule("r", categories: "SAFETY", holder: "VEILIG_THUIS", recipient: "POLICE", purposes: "ACUTE_SAFETY", more: "break_glass: true"))],
+            "requires neither"
+        },
+        {
+            "a condition written as false would not mean 'not'",
+            [TestBundle.Rules(TestBundle.Rule("r", categories: "SAFETY", more: "when: {involved: false}"))],
+            "'involved: false' has no meaning"
+        },
+        {
+            "a hard denial states only a hard-denial reason code",
+            ["hard_denials:\n  - {id: d, categories: [HEALTH], reason_code: PURPOSE_NOT_COVERED}\n"],
+            "states reason code 'PURPOSE_NOT_COVERED'"
+        },
+        {
+            "a test case cannot pass by expecting a misspelt rule",
+            ["tests:\n  - name: typo\n    request: {holder: police, recipient: vt, purpose: SAFETY_ASSESSMENT, legal_basis: basis-a, categories: [SAFETY], kind: PULL}\n    expect: {decision: DENY, rules: [polcie-to-vt]}\n"],
+            "test case 'typo' expects rule 'polcie-to-vt', which the bundle does not define"
+        },
+        {
+            "ids are lower case without spaces",
+            ["partners:\n  - {id: Politie ZWB, name: P, domain: POLICE}\n"],
+            "'Politie ZWB' is not a valid id"
+        },
+    };
 
-        Assert.Contains(errors, e => e.Message.Contains("duplicate rule or hard denial id 'police-to-vt'", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void Duplicate_legal_basis_ids_are_rejected()
+    [Theory]
+    [MemberData(nameof(RejectedBundles))]
+    public void A_bundle_breaking_a_rule_of_the_language_is_rejected_saying_which(string rule, string[] files, string message)
     {
-        var errors = TestBundle.Errors("""
-            legal_bases:
-              - {id: basis-a, law: L, article: a, summary: s, holder_domains: [POLICE], purposes: [ACUTE_SAFETY], categories: [SAFETY]}
-            """);
+        var errors = TestBundle.Errors(files);
 
-        Assert.Contains(errors, e => e.Message.Contains("duplicate legal basis id 'basis-a'", StringComparison.Ordinal));
+        Assert.True(errors.Any(e => e.Message.Contains(message, StringComparison.Ordinal)), $"{rule}: no error says \"{message}\" in {string.Join(" | ", errors)}");
     }
 
     [Fact]
@@ -141,14 +185,6 @@ public sealed class BundleLoaderTests
     }
 
     [Fact]
-    public void A_second_bundle_section_is_rejected()
-    {
-        var errors = TestBundle.Errors("bundle: {id: other, version: '2', tests_at: 2026-01-01}\n");
-
-        Assert.Contains(errors, e => e.Message.StartsWith("a second 'bundle' section; the first is at base.yaml:2:3", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public void A_special_category_listed_as_an_ordinary_one_is_rejected()
     {
         var errors = TestBundle.Errors("""
@@ -174,23 +210,6 @@ public sealed class BundleLoaderTests
     }
 
     [Fact]
-    public void A_condition_naming_an_unknown_agreement_is_rejected()
-    {
-        var errors = TestBundle.Errors("""
-            rules:
-              - id: r
-                holder: [POLICE]
-                recipient: [VEILIG_THUIS]
-                purposes: [CASE_CONFERENCE]
-                legal_basis: basis-a
-                categories: [INCIDENT]
-                when: {case_conference: true, agreement: no-such-covenant}
-            """);
-
-        Assert.Contains(errors, e => e.Message.StartsWith("unknown agreement 'no-such-covenant'", StringComparison.Ordinal));
-    }
-
-    [Fact]
     public void A_rule_naming_a_purpose_the_bundle_does_not_define_is_rejected()
     {
         var source = BundleSource.FromTexts(
@@ -200,87 +219,6 @@ public sealed class BundleLoaderTests
         var result = BundleLoader.Load(source);
 
         Assert.Contains(result.Errors, e => e.Message == "rule 'r' names purpose COORDINATION, which the bundle's 'purposes' do not define");
-    }
-
-    [Fact]
-    public void Break_glass_on_a_rule_without_acute_safety_is_rejected()
-    {
-        var errors = TestBundle.Errors("""
-            rules:
-              - id: r
-                holder: [VEILIG_THUIS]
-                recipient: [POLICE]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-a
-                categories: [SAFETY]
-                when: {involved: true}
-                break_glass: true
-            """);
-
-        Assert.Contains(errors, e => e.Message.Contains("allows break-glass, which is only for ACUTE_SAFETY", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void Break_glass_on_a_rule_with_nothing_to_stand_in_for_is_rejected()
-    {
-        var errors = TestBundle.Errors("""
-            rules:
-              - id: r
-                holder: [VEILIG_THUIS]
-                recipient: [POLICE]
-                purposes: [ACUTE_SAFETY]
-                legal_basis: basis-a
-                categories: [SAFETY]
-                break_glass: true
-            """);
-
-        Assert.Contains(errors, e => e.Message.Contains("requires neither", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void A_condition_written_as_false_is_rejected_because_it_would_not_mean_not()
-    {
-        var errors = TestBundle.Errors("""
-            rules:
-              - id: r
-                holder: [POLICE]
-                recipient: [VEILIG_THUIS]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-a
-                categories: [SAFETY]
-                when: {involved: false}
-            """);
-
-        Assert.Contains(errors, e => e.Message.StartsWith("'involved: false' has no meaning", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void A_hard_denial_may_only_state_a_hard_denial_reason_code()
-    {
-        var errors = TestBundle.Errors("hard_denials:\n  - {id: d, categories: [HEALTH], reason_code: PURPOSE_NOT_COVERED}\n");
-
-        Assert.Contains(errors, e => e.Message.Contains("states reason code 'PURPOSE_NOT_COVERED'", StringComparison.Ordinal));
-    }
-
-    [Fact]
-    public void A_test_case_expecting_an_undefined_rule_is_rejected()
-    {
-        var errors = TestBundle.Errors("""
-            tests:
-              - name: typo
-                request: {holder: police, recipient: vt, purpose: SAFETY_ASSESSMENT, legal_basis: basis-a, categories: [SAFETY], kind: PULL}
-                expect: {decision: DENY, rules: [polcie-to-vt]}
-            """);
-
-        Assert.Contains(errors, e => e.Message == "test case 'typo' expects rule 'polcie-to-vt', which the bundle does not define");
-    }
-
-    [Fact]
-    public void An_invalid_id_is_rejected()
-    {
-        var errors = TestBundle.Errors("partners:\n  - {id: Politie ZWB, name: P, domain: POLICE}\n");
-
-        Assert.Contains(errors, e => e.Message.StartsWith("'Politie ZWB' is not a valid id", StringComparison.Ordinal));
     }
 
     [Fact]

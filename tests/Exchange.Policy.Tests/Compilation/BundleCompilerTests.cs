@@ -8,15 +8,7 @@ public sealed class BundleCompilerTests
     [Fact]
     public void A_rule_is_indexed_for_each_holder_recipient_and_purpose_it_names()
     {
-        var bundle = TestBundle.Compile("""
-            rules:
-              - id: wide
-                holder: [POLICE, VEILIG_THUIS]
-                recipient: [SOCIAL_TEAM, CHILD_PROTECTION]
-                purposes: [SAFETY_ASSESSMENT, RECOVERY_PLANNING]
-                legal_basis: basis-a
-                categories: [SAFETY]
-            """);
+        var bundle = TestBundle.Compile(TestBundle.Rules(TestBundle.Rule("wide", categories: "SAFETY", holder: "POLICE, VEILIG_THUIS", recipient: "SOCIAL_TEAM, CHILD_PROTECTION", purposes: "SAFETY_ASSESSMENT, RECOVERY_PLANNING")));
 
         foreach (var (holder, recipient) in new[] { ("police", Domain.Police), ("vt", Domain.VeiligThuis) }.SelectMany(h => new[] { Domain.SocialTeam, Domain.ChildProtection }.Select(r => (h, r))))
         {

@@ -19,18 +19,7 @@ public sealed class PolicyEvaluatorTests
                 purposes: [ACUTE_SAFETY]
         """;
 
-    private const string BreakGlassRule = """
-        rules:
-          - id: vt-to-police-acute
-            holder: [VEILIG_THUIS]
-            recipient: [POLICE]
-            purposes: [ACUTE_SAFETY]
-            legal_basis: basis-a
-            categories: [SAFETY, CONFIDENTIAL_LOCATION]
-            when: {involved: true}
-            break_glass: true
-            obligations: {retention_days: 30, no_onward_sharing: true}
-        """;
+    private static readonly string BreakGlassRule = TestBundle.Rules(TestBundle.Rule("vt-to-police-acute", categories: "SAFETY, CONFIDENTIAL_LOCATION", holder: "VEILIG_THUIS", recipient: "POLICE", purposes: "ACUTE_SAFETY", more: "when: {involved: true}, break_glass: true, obligations: {retention_days: 30, no_onward_sharing: true}"));
 
     [Fact]
     public void A_request_no_rule_speaks_to_is_denied()
@@ -73,15 +62,7 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void A_hard_denial_beats_every_permit()
     {
-        var bundle = TestBundle.Compile(LocationDenial, """
-            rules:
-              - id: vt-to-social
-                holder: [VEILIG_THUIS]
-                recipient: [SOCIAL_TEAM]
-                purposes: [RECOVERY_PLANNING]
-                legal_basis: basis-a
-                categories: [SAFETY, CONFIDENTIAL_LOCATION]
-            """);
+        var bundle = TestBundle.Compile(LocationDenial, TestBundle.Rules(TestBundle.Rule("vt-to-social", categories: "SAFETY, CONFIDENTIAL_LOCATION", holder: "VEILIG_THUIS", recipient: "SOCIAL_TEAM", purposes: "RECOVERY_PLANNING")));
 
         var decision = Decide(bundle, Requests.Decide("vt", "social", Purpose.RecoveryPlanning, "basis-a", DataCategory.Safety, DataCategory.ConfidentialLocation), Requests.Facts(Domain.VeiligThuis, Domain.SocialTeam));
 
@@ -176,17 +157,7 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void Break_glass_does_not_stand_in_for_an_agreement_or_a_violence_type()
     {
-        var bundle = TestBundle.Compile("""
-            rules:
-              - id: strict
-                holder: [VEILIG_THUIS]
-                recipient: [POLICE]
-                purposes: [ACUTE_SAFETY]
-                legal_basis: basis-a
-                categories: [SAFETY]
-                when: {involved: true, violence_type: [SITUATIONAL]}
-                break_glass: true
-            """);
+        var bundle = TestBundle.Compile(TestBundle.Rules(TestBundle.Rule("strict", categories: "SAFETY", holder: "VEILIG_THUIS", recipient: "POLICE", purposes: "ACUTE_SAFETY", more: "when: {involved: true, violence_type: [SITUATIONAL]}, break_glass: true")));
         var request = Requests.Decide("vt", "police", Purpose.AcuteSafety, "basis-a", DataCategory.Safety);
         request.BreakGlass = new BreakGlass { Justification = "Acute." };
 
@@ -226,30 +197,7 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void Obligations_of_all_releasing_rules_are_merged_with_the_shortest_retention()
     {
-        var bundle = TestBundle.Compile("""
-            rules:
-              - id: long
-                holder: [POLICE]
-                recipient: [VEILIG_THUIS]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-a
-                categories: [INCIDENT]
-                obligations: {retention_days: 365, no_onward_sharing: true}
-              - id: short
-                holder: [POLICE]
-                recipient: [VEILIG_THUIS]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-a
-                categories: [SAFETY]
-                obligations: {retention_days: 30, notify_holder: true}
-              - id: unused
-                holder: [POLICE]
-                recipient: [VEILIG_THUIS]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-a
-                categories: [MEASURE]
-                obligations: {retention_days: 1, review_required: true}
-            """);
+        var bundle = TestBundle.Compile(TestBundle.Rules(TestBundle.Rule("long", more: "obligations: {retention_days: 365, no_onward_sharing: true}"), TestBundle.Rule("short", categories: "SAFETY", more: "obligations: {retention_days: 30, notify_holder: true}"), TestBundle.Rule("unused", categories: "MEASURE", more: "obligations: {retention_days: 1, review_required: true}")));
 
         var decision = Decide(bundle, Requests.PoliceToVtFor(Purpose.SafetyAssessment, DataCategory.Incident, DataCategory.Safety), Requests.PoliceToVt());
 
@@ -263,15 +211,7 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void A_rule_releases_only_what_its_legal_basis_covers()
     {
-        var bundle = TestBundle.Compile("""
-            rules:
-              - id: too-wide
-                holder: [VEILIG_THUIS]
-                recipient: [POLICE]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-b
-                categories: [SAFETY, INCIDENT]
-            """);
+        var bundle = TestBundle.Compile(TestBundle.Rules(TestBundle.Rule("too-wide", categories: "SAFETY, INCIDENT", holder: "VEILIG_THUIS", recipient: "POLICE", basis: "basis-b")));
 
         var decision = Decide(bundle, Requests.Decide("vt", "police", Purpose.SafetyAssessment, "basis-b", DataCategory.Safety, DataCategory.Incident), Requests.Facts(Domain.VeiligThuis, Domain.Police));
 
@@ -308,15 +248,7 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void A_category_another_basis_would_release_points_to_that_basis()
     {
-        var bundle = TestBundle.Compile("""
-            rules:
-              - id: vt-safety
-                holder: [VEILIG_THUIS]
-                recipient: [POLICE]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-b
-                categories: [SAFETY]
-            """);
+        var bundle = TestBundle.Compile(TestBundle.Rules(TestBundle.Rule("vt-safety", categories: "SAFETY", holder: "VEILIG_THUIS", recipient: "POLICE", basis: "basis-b")));
 
         var decision = Decide(bundle, Requests.Decide("vt", "police", Purpose.SafetyAssessment, "basis-a", DataCategory.Safety), Requests.Facts(Domain.VeiligThuis, Domain.Police));
 
@@ -327,23 +259,7 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void The_first_rule_that_would_have_released_a_category_gives_its_reason()
     {
-        var bundle = TestBundle.Compile("""
-            rules:
-              - id: needs-involvement
-                holder: [POLICE]
-                recipient: [VEILIG_THUIS]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-a
-                categories: [INCIDENT]
-                when: {involved: true}
-              - id: needs-conference
-                holder: [POLICE]
-                recipient: [VEILIG_THUIS]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-a
-                categories: [INCIDENT, SAFETY]
-                when: {case_conference: true}
-            """);
+        var bundle = TestBundle.Compile(TestBundle.Rules(TestBundle.Rule("needs-involvement", more: "when: {involved: true}"), TestBundle.Rule("needs-conference", categories: "INCIDENT, SAFETY", more: "when: {case_conference: true}")));
 
         var decision = Decide(bundle, Requests.PoliceToVtFor(Purpose.SafetyAssessment, DataCategory.Safety, DataCategory.Incident), Requests.PoliceToVt());
 
@@ -356,22 +272,7 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void A_rule_whose_condition_fails_is_not_cited_when_another_rule_releases_the_category()
     {
-        var bundle = TestBundle.Compile("""
-            rules:
-              - id: needs-involvement
-                holder: [POLICE]
-                recipient: [VEILIG_THUIS]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-a
-                categories: [INCIDENT]
-                when: {involved: true}
-              - id: unconditional
-                holder: [POLICE]
-                recipient: [VEILIG_THUIS]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-a
-                categories: [INCIDENT]
-            """);
+        var bundle = TestBundle.Compile(TestBundle.Rules(TestBundle.Rule("needs-involvement", more: "when: {involved: true}"), TestBundle.Rule("unconditional")));
 
         var decision = Decide(bundle, Requests.PoliceToVtFor(Purpose.SafetyAssessment, DataCategory.Incident), Requests.PoliceToVt());
 
@@ -382,16 +283,7 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void An_agreement_condition_depends_on_who_signed_and_when()
     {
-        var bundle = TestBundle.Compile("""
-            rules:
-              - id: conference
-                holder: [POLICE]
-                recipient: [SOCIAL_TEAM]
-                purposes: [CASE_CONFERENCE]
-                legal_basis: basis-a
-                categories: [INCIDENT]
-                when: {case_conference: true, agreement: covenant}
-            """);
+        var bundle = TestBundle.Compile(TestBundle.Rules(TestBundle.Rule("conference", recipient: "SOCIAL_TEAM", purposes: "CASE_CONFERENCE", more: "when: {case_conference: true, agreement: covenant}")));
         var facts = Requests.Facts(Domain.Police, Domain.SocialTeam, caseConference: true);
 
         var signatory = PolicyEvaluatorAccess.Decide(bundle, Requests.Decide("police", "social", Purpose.CaseConference, "basis-a", DataCategory.Incident), facts, Requests.Now);
@@ -406,16 +298,7 @@ public sealed class PolicyEvaluatorTests
     [Fact]
     public void A_role_restricted_rule_releases_only_to_that_role()
     {
-        var bundle = TestBundle.Compile("""
-            rules:
-              - id: officer
-                holder: [VEILIG_THUIS]
-                recipient: [POLICE]
-                recipient_roles: [wijkagent]
-                purposes: [SAFETY_ASSESSMENT]
-                legal_basis: basis-a
-                categories: [SAFETY]
-            """);
+        var bundle = TestBundle.Compile(TestBundle.Rules(TestBundle.Rule("officer", categories: "SAFETY", holder: "VEILIG_THUIS", recipient: "POLICE", more: "recipient_roles: [wijkagent]")));
         var request = Requests.Decide("vt", "police", Purpose.SafetyAssessment, "basis-a", DataCategory.Safety);
 
         request.Recipient.Role = "WIJKAGENT";

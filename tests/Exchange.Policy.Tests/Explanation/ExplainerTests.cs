@@ -73,17 +73,7 @@ public sealed class ExplainerTests
     [Fact]
     public void A_break_glass_release_is_explained_as_such()
     {
-        var engine = PolicyEngine.Start(TestBundle.Source("""
-            rules:
-              - id: acute
-                holder: [VEILIG_THUIS]
-                recipient: [POLICE]
-                purposes: [ACUTE_SAFETY]
-                legal_basis: basis-a
-                categories: [SAFETY]
-                when: {involved: true}
-                break_glass: true
-            """));
+        var engine = PolicyEngine.Start(TestBundle.Source(TestBundle.Rules(TestBundle.Rule("acute", categories: "SAFETY", holder: "VEILIG_THUIS", recipient: "POLICE", purposes: "ACUTE_SAFETY", more: "when: {involved: true}, break_glass: true"))));
         var request = Requests.Decide("vt", "police", Purpose.AcuteSafety, "basis-a", DataCategory.Safety);
         request.BreakGlass = new BreakGlass { Justification = "Acute." };
 

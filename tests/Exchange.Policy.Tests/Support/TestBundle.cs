@@ -4,6 +4,7 @@ using Exchange.Contracts.VeiligThuis.V1;
 using Exchange.Policy.Engine;
 using Exchange.Policy.Engine.Bundle;
 using Exchange.Policy.Engine.Compilation;
+using Exchange.Policy.Engine.Testing;
 
 namespace Exchange.Policy.Tests.Support;
 
@@ -68,6 +69,22 @@ internal static class TestBundle
             categories: [INCIDENT, SAFETY]
         """;
 
+    /// <summary>
+    /// One rule in flow style, for a "rules:" file built by <see cref="Rules"/>. The defaults are the police to
+    /// Veilig Thuis flow for SAFETY_ASSESSMENT under basis-a; <paramref name="more"/> adds keys, e.g. "when: {involved: true}".
+    /// </summary>
+    public static string Rule(
+        string id,
+        string categories = "INCIDENT",
+        string holder = "POLICE",
+        string recipient = "VEILIG_THUIS",
+        string purposes = "SAFETY_ASSESSMENT",
+        string basis = "basis-a",
+        string more = "") =>
+        $"  - {{id: {id}, holder: [{holder}], recipient: [{recipient}], purposes: [{purposes}], legal_basis: {basis}, categories: [{categories}]{(more.Length > 0 ? ", " + more : string.Empty)}}}\n";
+
+    public static string Rules(params string[] rules) => "rules:\n" + string.Concat(rules);
+
     public static BundleSource Source(params string[] files) =>
         BundleSource.FromTexts([("base.yaml", Base), .. files.Select((text, i) => ($"part-{i}.yaml", text))]);
 
@@ -93,21 +110,8 @@ internal static class Requests
 {
     public static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    public static DecideRequest Decide(
-        string holder,
-        string recipient,
-        Purpose purpose,
-        string basis,
-        params DataCategory[] categories) => new()
-        {
-            HolderOrganisationId = holder,
-            Recipient = new Actor { OrganisationId = recipient, Role = "casemanager", ProfessionalId = "p-1" },
-            Subjects = { new SubjectRef { Pseudonym = "subject-1" } },
-            Purpose = purpose,
-            LegalBasis = new LegalBasisRef { Id = basis },
-            Categories = { categories },
-            Kind = DisclosureKind.Pull,
-        };
+    public static DecideRequest Decide(string holder, string recipient, Purpose purpose, string basis, params DataCategory[] categories) =>
+        BundleTestRunner.RequestOf(new TestRequestDefinition(holder, recipient, "casemanager", purpose, basis, categories, DisclosureKind.Pull, null, false));
 
     public static DecisionFacts Facts(
         Domain holder,

@@ -30,6 +30,38 @@ public sealed class Partner(string organisationId, GrpcChannel channel)
         return (await new Involvements.InvolvementsClient(Channel).RegisterAsync(request)).Involvement;
     }
 
+    /// <summary>
+    /// Reads the inbox from the start until <paramref name="complete"/> holds for what arrived, or the
+    /// timeout passes (then returns what did arrive, for the assertion to show).
+    /// </summary>
+    public async Task<IReadOnlyList<Delivery>> InboxAsync(Func<IReadOnlyList<Delivery>, bool> complete, TimeSpan? timeout = null)
+    {
+        var deliveries = new List<Delivery>();
+        using var stop = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(20));
+        using var call = new Signals.SignalsClient(Channel).Subscribe(new SubscribeRequest(), cancellationToken: stop.Token);
+        try
+        {
+            while (!complete(deliveries) && await call.ResponseStream.MoveNext(stop.Token))
+            {
+                deliveries.Add(call.ResponseStream.Current.Delivery);
+            }
+        }
+        catch (Grpc.Core.RpcException exception) when (exception.StatusCode == Grpc.Core.StatusCode.Cancelled)
+        {
+            // Timed out: the caller asserts on what arrived.
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        return deliveries;
+    }
+
+    /// <summary>The payloads of one type in the inbox.</summary>
+    public static IEnumerable<T> Payloads<T>(IEnumerable<Delivery> deliveries)
+        where T : Google.Protobuf.IMessage<T>, new() =>
+        deliveries.Where(d => d.Signal.Payload.Is(new T().Descriptor)).Select(d => d.Signal.Payload.Unpack<T>());
+
     public Task<DisclosureResponse> RequestAsync(string holder, DisclosureRequest request) =>
         new Disclosures.DisclosuresClient(Channel).RequestAsync(request, PartnerChannel.Holder(holder)).ResponseAsync;
 
@@ -58,9 +90,12 @@ public sealed class Partner(string organisationId, GrpcChannel channel)
 /// </summary>
 public static class LedgerReader
 {
-    public static async Task<IReadOnlyList<LedgerEntry>> AllAsync(ExchangeCluster cluster)
+    public static Task<IReadOnlyList<LedgerEntry>> AllAsync(ExchangeCluster cluster) => AllAsync(cluster.Channel(ExchangeCluster.LedgerReviewer));
+
+    /// <summary>Every entry, read over a reviewer's channel to the gateway.</summary>
+    public static async Task<IReadOnlyList<LedgerEntry>> AllAsync(GrpcChannel reviewer)
     {
-        var client = new LedgerService.LedgerServiceClient(cluster.Channel(ExchangeCluster.LedgerReviewer));
+        var client = new LedgerService.LedgerServiceClient(reviewer);
         var entries = new List<LedgerEntry>();
         while (true)
         {

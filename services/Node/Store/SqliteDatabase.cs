@@ -1,0 +1,38 @@
+using Microsoft.Data.Sqlite;
+
+namespace Exchange.Node.Store;
+
+/// <summary>
+/// A service's own SQLite file: WAL for concurrent readers, synchronous=FULL because what a service
+/// acknowledged (a stored signal, a delivered inbox item, a registered involvement) must survive a crash.
+/// </summary>
+public abstract class SqliteDatabase
+{
+    private readonly string _connectionString;
+
+    protected SqliteDatabase(string path, string schema)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;" + schema;
+        command.ExecuteNonQuery();
+    }
+
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+}

@@ -1,0 +1,267 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Exchange.Contracts.Ledger.V1;
+using Exchange.Contracts.Police.V1;
+using Exchange.Contracts.SocialTeam.V1;
+using SupportPlan = Exchange.Contracts.SocialTeam.V1.SupportPlan;
+using Exchange.Contracts.V1;
+using Exchange.Contracts.VeiligThuis.V1;
+using Exchange.Node.Pseudonyms;
+using Exchange.ServiceDefaults.Errors;
+using Exchange.System.Tests.Support;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using VtAssessment = Exchange.Contracts.VeiligThuis.V1.SafetyAssessment;
+using VtPublishAssessment = Exchange.Contracts.VeiligThuis.V1.PublishSafetyAssessmentRequest;
+
+namespace Exchange.System.Tests.Scenario;
+
+/// <summary>
+/// Steps 2 to 8 of the acceptance scenario (../shared/design/SCENARIO.md), played through the gateway
+/// against the exchange as the launcher runs it: every service its own process, real TLS, SQLite.
+/// Each step asserts what must happen; at the end no file the exchange wrote may hold a BSN.
+/// </summary>
+public sealed partial class LeoAndNoraScenarioTests
+{
+    private static readonly string[] Bsns = ["111222333", "123456782", "234567892", "345678904", "456789017"];
+    private const int Leo = 0, Nora = 1;
+    private static readonly int[] Children = [2, 3, 4];
+
+    [Fact]
+    public async Task The_story_of_Leo_and_Nora_plays_through_the_exchange_sharing_only_what_each_needs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var exchange = await LocalLauncher.StartAsync();
+        var police = exchange.Partner(DemoPartners.Police);
+        var vt = exchange.Partner(DemoPartners.VeiligThuis);
+        var raad = exchange.Partner(DemoPartners.ChildProtection);
+        var team = exchange.Partner(DemoPartners.SocialTeam);
+        var all = new[] { police, vt, raad, team };
+
+        // Step 2: each organisation resolves the BSNs to its own pseudonyms.
+        var people = new Dictionary<string, string[]>();
+        foreach (var partner in all)
+        {
+            people[partner.Id] = await Task.WhenAll(Bsns.Select(partner.ResolveAsync));
+        }
+
+        for (var person = 0; person < Bsns.Length; person++)
+        {
+            var pseudonyms = all.Select(p => people[p.Id][person]).ToList();
+            Assert.Equal(pseudonyms.Count, pseudonyms.Distinct().Count());
+            Assert.DoesNotContain(pseudonyms, p => p.Contains(Bsns[person], StringComparison.Ordinal));
+        }
+
+        Assert.Equal(people[police.Id][Nora], await police.ResolveAsync(Bsns[Nora]));
+        var invalid = await Assert.ThrowsAsync<RpcException>(() => police.ResolveAsync("123456789"));
+        Assert.Equal(StatusCode.InvalidArgument, invalid.StatusCode);
+
+        string[] Family(Partner p) => people[p.Id];
+        string[] Household(Partner p) => [Family(p)[Nora], .. Children.Select(c => Family(p)[c])];
+
+        // Before the story: the family is known to Veilig Thuis, and the Raad started an investigation.
+        await vt.RegisterInvolvementAsync(Purpose.SafetyAssessment, "Team Onderzoek", Family(vt));
+        await raad.RegisterInvolvementAsync(Purpose.ChildProtectionInvestigation, "Locatie Tilburg", Family(raad));
+
+        // Step 3: the social team registers its involvement with Nora and the children.
+        await team.RegisterInvolvementAsync(Purpose.RecoveryPlanning, "Wijkteam Noord", Household(team));
+        var vtMatches = Partner.Payloads<InvolvementMatch>(await vt.InboxAsync(d => Partner.Payloads<InvolvementMatch>(d).Any(m => m.Other.OrganisationId == team.Id))).ToList();
+        var teamMatches = Partner.Payloads<InvolvementMatch>(await team.InboxAsync(d => Partner.Payloads<InvolvementMatch>(d).Any(m => m.Other.OrganisationId == vt.Id))).ToList();
+        var teamAtVt = Assert.Single(vtMatches, m => m.Other.OrganisationId == team.Id);
+        Assert.Equal("Wijkteam Noord", teamAtVt.Other.ContactPoint.Team);
+        Assert.Equal(Household(vt).Order(), teamAtVt.Subjects.Select(s => s.Pseudonym).Order());
+        var vtAtTeam = Assert.Single(teamMatches, m => m.Other.OrganisationId == vt.Id);
+        Assert.Equal("Team Onderzoek", vtAtTeam.Other.ContactPoint.Team);
+        Assert.Equal(Domain.VeiligThuis, vtAtTeam.Other.Domain);
+        Assert.Equal(Household(team).Order(), vtAtTeam.Subjects.Select(s => s.Pseudonym).Order());
+
+        // Step 4: the police publish the incident and a 10-day restraining order against Leo.
+        var incident = new DomesticViolenceIncident
+        {
+            Suspect = Ref(Family(police)[Leo]),
+            Victims = { Ref(Family(police)[Nora]) },
+            ChildrenPresent = { Children.Select(c => Ref(Family(police)[c])) },
+            Forms = { ViolenceForm.Physical, ViolenceForm.Threat },
+            Narrative = "Leo hit Nora and threatened her in front of the children.",
+            Injuries = "bruising on the left arm",
+            ArrestMade = true,
+            Offence = "art. 300 Sr (mishandeling)",
+            Address = "Dorpsstraat 1, Tilburg",
+        };
+        await new PoliceSignals.PoliceSignalsClient(police.Channel).PublishIncidentAsync(new PublishIncidentRequest
+        {
+            Header = police.Header("agent-2231", Family(police), new Source { Kind = SourceKind.PoliceReport, Description = "proces-verbaal" }),
+            Incident = incident,
+        }, cancellationToken: ct);
+        var banEnd = DateTimeOffset.UtcNow.AddDays(10);
+        await new PoliceSignals.PoliceSignalsClient(police.Channel).PublishRestrainingOrderAsync(new PublishRestrainingOrderRequest
+        {
+            Header = police.Header("agent-2231", Family(police), new Source { Kind = SourceKind.PoliceReport }),
+            Order = new RestrainingOrder
+            {
+                RestrainedPerson = Ref(Family(police)[Leo]),
+                ProtectedPersons = { Household(police).Select(Ref) },
+                Kind = RestrainingOrderKind.HouseBan,
+                Period = new Period { Start = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), End = Timestamp.FromDateTimeOffset(banEnd) },
+                ImposedBy = "burgemeester van Tilburg",
+                Grounds = "The incident of tonight.",
+            },
+        }, cancellationToken: ct);
+
+        static bool HasBoth(IReadOnlyList<Delivery> d) => Partner.Payloads<DomesticViolenceIncident>(d).Any() && Partner.Payloads<RestrainingOrder>(d).Any();
+        foreach (var recipient in new[] { vt, raad })
+        {
+            var inbox = await recipient.InboxAsync(HasBoth);
+            var received = Assert.Single(Partner.Payloads<DomesticViolenceIncident>(inbox));
+            Assert.Equal(incident.Narrative, received.Narrative);
+            Assert.Equal(incident.Offence, received.Offence);
+            Assert.Equal(Family(recipient)[Leo], received.Suspect.Pseudonym);
+            Assert.Single(Partner.Payloads<RestrainingOrder>(inbox));
+        }
+
+        var teamInbox = await team.InboxAsync(d => Partner.Payloads<RestrainingOrder>(d).Any());
+        var order = Assert.Single(Partner.Payloads<RestrainingOrder>(teamInbox));
+        Assert.Equal(RestrainingOrderKind.HouseBan, order.Kind);
+        Assert.Equal(banEnd.ToUnixTimeSeconds(), order.Period.End.ToDateTimeOffset().ToUnixTimeSeconds());
+        Assert.Empty(order.Grounds);
+        Assert.Equal(Family(team)[Leo], order.RestrainedPerson.Pseudonym);
+
+        // Step 5: Veilig Thuis publishes a safety assessment: 4 out of 10, intimate terror.
+        var assessment = new VtAssessment
+        {
+            Score = 4,
+            ViolenceType = ViolenceType.IntimateTerror,
+            RiskFactors = { "separation", "court hearing on contact arrangement", "jealousy and control" },
+            ProtectiveFactors = { "grandmother nearby" },
+            InterviewNotes = "Separate interviews: Nora describes a pattern of control over money and contacts.",
+            ChildStatements = { new ChildStatement { Child = Ref(Family(vt)[Children[0]]), Statement = "Daddy shouts at mummy." } },
+            AssessedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+        };
+        await new VeiligThuisSignals.VeiligThuisSignalsClient(vt.Channel).PublishSafetyAssessmentAsync(new VtPublishAssessment
+        {
+            Header = vt.Header("vt-onderzoeker-7", Family(vt),
+                new Source { Kind = SourceKind.PoliceReport, Description = "the police report of the incident" },
+                new Source { Kind = SourceKind.Interview, Description = "separate interviews with both parents" }),
+            Assessment = assessment,
+        }, cancellationToken: ct);
+
+        var raadAssessment = Assert.Single(Partner.Payloads<VtAssessment>(await raad.InboxAsync(d => Partner.Payloads<VtAssessment>(d).Any())));
+        Assert.Equal(4u, raadAssessment.Score);
+        Assert.Equal(assessment.InterviewNotes, raadAssessment.InterviewNotes);
+        Assert.Equal("Daddy shouts at mummy.", Assert.Single(raadAssessment.ChildStatements).Statement);
+        var teamAssessment = Assert.Single(Partner.Payloads<VtAssessment>(await team.InboxAsync(d => Partner.Payloads<VtAssessment>(d).Any())));
+        Assert.Equal(4u, teamAssessment.Score);
+        Assert.Equal(ViolenceType.IntimateTerror, teamAssessment.ViolenceType);
+        Assert.Empty(teamAssessment.InterviewNotes);
+        Assert.Empty(teamAssessment.ChildStatements);
+
+        // Step 6: the Raad asks the social team what it knows of Leo's addiction.
+        await new SocialTeamSignals.SocialTeamSignalsClient(team.Channel).PublishSupportPlanAsync(new PublishSupportPlanRequest
+        {
+            Header = team.Header("sw-0042", [Family(team)[Leo]], new Source { Kind = SourceKind.Interview }),
+            Plan = new SupportPlan
+            {
+                Person = Ref(Family(team)[Leo]),
+                Addiction = "Alcohol; in outpatient treatment since September.",
+                Circumstances = "Debts after the separation.",
+                AgreedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
+            },
+        }, cancellationToken: ct);
+        var health = await raad.RequestAsync(team.Id, new DisclosureRequest
+        {
+            Subject = Ref(Family(raad)[Leo]),
+            Purpose = Purpose.ChildProtectionInvestigation,
+            LegalBasis = new LegalBasisRef { Id = "bw-1-240" },
+            Categories = { DataCategory.Health },
+            Requester = raad.Professional("raadsonderzoeker", "rvdk-113"),
+        });
+        Assert.Equal(Decision.Permit, health.Receipt.Decision);
+        var plan = Assert.Single(health.Records).Payload.Unpack<SupportPlan>();
+        Assert.Equal("Alcohol; in outpatient treatment since September.", plan.Addiction);
+        Assert.Empty(plan.Circumstances);
+        var ledger = await Ledger(exchange);
+        Assert.Equal("bw-1-240", Assert.Single(ledger, e => e.Kind == EntryKind.Decision && e.DecisionId == health.Receipt.DecisionId).LegalBasisId);
+
+        // Step 7: a social-team worker asks the police for the incident narrative, for recovery planning.
+        var denied = await Assert.ThrowsAsync<RpcException>(() => team.RequestAsync(police.Id, new DisclosureRequest
+        {
+            Subject = Ref(Family(team)[Nora]),
+            Purpose = Purpose.RecoveryPlanning,
+            LegalBasis = new LegalBasisRef { Id = "wth" },
+            Categories = { DataCategory.Incident },
+            Requester = team.Professional("sociaal werker", "sw-0042"),
+        }));
+        Assert.Equal(StatusCode.PermissionDenied, denied.StatusCode);
+        Assert.Equal(ReasonCodes.PurposeNotCovered, RpcErrors.ReasonOf(denied));
+        var denialId = denied.GetRpcStatus()!.GetDetail<Google.Rpc.ErrorInfo>()!.Metadata["decision_id"];
+        Assert.Equal(Decision.Deny, Assert.Single(await Ledger(exchange), e => e.DecisionId == denialId).Decision);
+
+        // Step 8: Nora moves to a shelter; its address is a confidential location.
+        const string Shelter = "Blijf Groep, Geheime Laan 7, Tilburg";
+        await new VeiligThuisSignals.VeiligThuisSignalsClient(vt.Channel).PublishShelterStayAsync(new PublishShelterStayRequest
+        {
+            Header = vt.Header("vt-onderzoeker-7", Household(vt), new Source { Kind = SourceKind.ProfessionalReport }),
+            Stay = new ShelterStay
+            {
+                Residents = { Household(vt).Select(Ref) },
+                ShelterAddress = Shelter,
+                Period = new Period { Start = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow) },
+                InShelter = true,
+            },
+        }, cancellationToken: ct);
+        foreach (var recipient in new[] { raad, team })
+        {
+            var stay = Assert.Single(Partner.Payloads<ShelterStay>(await recipient.InboxAsync(d => Partner.Payloads<ShelterStay>(d).Any())));
+            Assert.True(stay.InShelter);
+            Assert.Empty(stay.ShelterAddress);
+            Assert.Empty(stay.Residents);
+        }
+
+        var raadAsks = await raad.RequestAsync(vt.Id, new DisclosureRequest
+        {
+            Subject = Ref(Family(raad)[Nora]),
+            Purpose = Purpose.ChildProtectionInvestigation,
+            LegalBasis = new LegalBasisRef { Id = "bw-1-240" },
+            Categories = { DataCategory.Safety, DataCategory.ConfidentialLocation },
+            Requester = raad.Professional("raadsonderzoeker", "rvdk-113"),
+            PayloadTypes = { ShelterStay.Descriptor.FullName },
+        });
+        Assert.Equal(ReasonCodes.HardDenial, Assert.Single(raadAsks.Receipt.Denied).ReasonCode);
+        Assert.Empty(Assert.Single(raadAsks.Records).Payload.Unpack<ShelterStay>().ShelterAddress);
+
+        var policeAsks = await police.RequestAsync(vt.Id, new DisclosureRequest
+        {
+            Subject = Ref(Family(police)[Nora]),
+            Purpose = Purpose.AcuteSafety,
+            LegalBasis = new LegalBasisRef { Id = "wmo-5-2-6" },
+            Categories = { DataCategory.Safety, DataCategory.ConfidentialLocation },
+            Requester = police.Professional("noodhulp", "agent-4410"),
+            PayloadTypes = { ShelterStay.Descriptor.FullName },
+            BreakGlass = new BreakGlass { Justification = "Leo is on his way to the shelter; officers must protect Nora and the children." },
+        });
+        Assert.Equal(Shelter, Assert.Single(policeAsks.Records).Payload.Unpack<ShelterStay>().ShelterAddress);
+        Assert.True(policeAsks.Receipt.BreakGlass);
+        Assert.Contains(policeAsks.Receipt.Obligations, o => o.Kind == ObligationKind.ReviewRequired);
+        var notice = Assert.Single(Partner.Payloads<BreakGlassNotice>(await vt.InboxAsync(d => Partner.Payloads<BreakGlassNotice>(d).Any())));
+        Assert.Equal(policeAsks.Receipt.DecisionId, notice.DecisionId);
+
+        // No log, trace or database file of the exchange holds a BSN.
+        await exchange.StopAsync();
+        var contents = exchange.Files().ToDictionary(f => Path.GetRelativePath(exchange.DataDirectory, f), f => Encoding.Latin1.GetString(File.ReadAllBytes(f)));
+        Assert.Empty(contents.SelectMany(file => Bsns.Where(bsn => file.Value.Contains(bsn, StringComparison.Ordinal)).Select(bsn => $"{file.Key}: {bsn}")));
+        Assert.Empty(contents.SelectMany(file => NineDigits().Matches(file.Value).Where(m => Bsn.IsValid(m.Value)).Select(m => $"{file.Key}: {m.Value}")));
+        Assert.Contains(exchange.Files(), f => f.EndsWith(".traces.jsonl", StringComparison.Ordinal));
+    }
+
+    private static SubjectRef Ref(string pseudonym) => new() { Pseudonym = pseudonym };
+
+    private static Task<IReadOnlyList<LedgerEntry>> Ledger(LocalLauncher exchange) =>
+        LedgerReader.AllAsync(exchange.Reviewer(DemoPartners.VeiligThuis));
+
+    /// <summary>
+    /// Nine digits standing alone, as a BSN would be written: not inside a longer number or word
+    /// (hexadecimal trace and signal ids), nor the fraction of a decimal.
+    /// </summary>
+    [GeneratedRegex(@"(?<![0-9A-Za-z])(?<![0-9]\.)[0-9]{9}(?![0-9A-Za-z])")]
+    private static partial Regex NineDigits();
+}
