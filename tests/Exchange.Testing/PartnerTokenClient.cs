@@ -56,7 +56,8 @@ public sealed class PartnerTokenClient : IDisposable
             },
         })
         {
-            Timeout = TimeSpan.FromSeconds(10),
+            // Generous: a loaded test machine can be slow; a refused request fails fast anyway.
+            Timeout = TimeSpan.FromSeconds(30),
         };
     }
 

@@ -1,17 +1,21 @@
 using Exchange.Identity.Clients;
+using Exchange.Identity.Keys;
 using Exchange.Identity.Users;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Identity.Storage;
 
 /// <summary>
-/// Before the endpoint opens: creates the schema if it is missing, then registers the configured clients
-/// and users, so that the launcher's partners can get tokens as soon as the service answers.
+/// Before the endpoint opens: creates the signing keys if there are none (generating RSA keys takes a
+/// while; no token request should wait for it), creates the schema if it is missing, then registers the
+/// configured clients and users, so that the launcher's partners can get tokens as soon as the service answers.
 /// </summary>
-public sealed class IdentityStoreInitializer(IServiceProvider services, IOptions<IdentityOptions> options) : IHostedService
+public sealed class IdentityStoreInitializer(IServiceProvider services, SigningKeyRing keys, IOptions<IdentityOptions> options) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        keys.Maintain();
+
         await using var scope = services.CreateAsyncScope();
         var database = scope.ServiceProvider.GetRequiredService<IdentityDbContext>();
         if (options.Value.Store.Provider == IdentityStoreProvider.Sqlite)

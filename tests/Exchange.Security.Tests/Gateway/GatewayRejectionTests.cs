@@ -232,15 +232,11 @@ public sealed class GatewayRejectionTests(SecuredExchange exchange)
         using var vt = PartnerChannel.Create(gateway.Address, exchange.Pki.Ca, exchange.Pki.ClientCertificate("vt-mwb"), exchange.Tokens("vt-mwb"));
         using var police = PartnerChannel.Create(gateway.Address, exchange.Pki.Ca, exchange.Pki.ClientCertificate("politie-zwb"), exchange.Tokens("politie-zwb"));
 
-        var outcomes = new List<CallOutcome>();
-        for (var i = 0; i < 6; i++)
-        {
-            outcomes.Add(await RawCalls.CallAsync(vt, Resolve, streaming: false));
-        }
-
+        // Ten at once against a bucket of three (refilled one a second): some get through, the rest are refused.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => RawCalls.CallAsync(vt, Resolve, streaming: false)));
         var other = await RawCalls.CallAsync(police, Resolve, streaming: false);
 
-        Assert.Equal(StatusCode.InvalidArgument, outcomes[0].Code);
+        Assert.Contains(outcomes, o => o.Code == StatusCode.InvalidArgument);
         Assert.Contains(outcomes, o => (o.Code, o.Reason) == (StatusCode.ResourceExhausted, ReasonCodes.RateLimited));
         Assert.Equal(StatusCode.InvalidArgument, other.Code);
     }

@@ -28,7 +28,7 @@ public sealed partial class ConsoleLogin : IDisposable
             SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, errors) => trust.ValidatesServer(certificate, errors) },
         })
         {
-            Timeout = TimeSpan.FromSeconds(10),
+            Timeout = TimeSpan.FromSeconds(30),
         };
     }
 

@@ -23,8 +23,9 @@ public static class RawCalls
         var trimmed = path.TrimStart('/');
         var service = trimmed[..trimmed.IndexOf('/', StringComparison.Ordinal)];
         var name = trimmed[(trimmed.IndexOf('/', StringComparison.Ordinal) + 1)..];
-        // A stream the service accepts (an inbox) stays open: a second is enough to show it was let in.
-        var options = new CallOptions(headers ?? [], DateTime.UtcNow.AddSeconds(streaming ? 1 : 5));
+        // A stream the service accepts (an inbox) stays open until its deadline: a few seconds show it was let in.
+        // Unary calls answer at once; the long deadline only matters on a heavily loaded machine.
+        var options = new CallOptions(headers ?? [], DateTime.UtcNow.AddSeconds(streaming ? 3 : 30));
         var messages = 0;
         try
         {
