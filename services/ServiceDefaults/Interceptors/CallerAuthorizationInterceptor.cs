@@ -3,7 +3,6 @@ using Exchange.ServiceDefaults.Identity;
 using Exchange.ServiceDefaults.Security;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
 namespace Exchange.ServiceDefaults.Interceptors;
@@ -93,13 +92,8 @@ public sealed partial class CallerAuthorizationInterceptor(AccessTokenValidator 
             return RpcDenial.Unauthenticated(ReasonCodes.IdentityMismatch, "The forwarded organisation is not the token's organisation.");
         }
 
-        var denial = CallerAuthorization.Authorize(rule, caller, headers.GetValue(ExchangeHeaders.Holder));
-        if (denial is null)
-        {
-            context.GetHttpContext().Items[typeof(VerifiedCaller)] = caller;
-        }
-
-        return denial;
+        // From here on CallerIdentity.From (the forwarded organisation) is the token's organisation.
+        return CallerAuthorization.Authorize(rule, caller, headers.GetValue(ExchangeHeaders.Holder));
     }
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Refused {Method}: {Reason}")]
