@@ -23,7 +23,7 @@ public static partial class LoginEndpoints
         HttpContext context,
         IAntiforgery antiforgery,
         ConsoleUsers users,
-        ILogger<ConsoleUsers> logger,
+        ILoggerFactory loggers,
         [FromForm(Name = "username")] string? userName,
         [FromForm(Name = "password")] string? password,
         [FromForm(Name = "returnUrl")] string? returnUrl)
@@ -33,7 +33,7 @@ public static partial class LoginEndpoints
             : await users.CheckPasswordAsync(userName, password, context.RequestAborted);
         if (user is null)
         {
-            LogFailed(logger);
+            LogFailed(loggers.CreateLogger(typeof(LoginEndpoints).FullName!));
             return Page(context, antiforgery, returnUrl, failed: true);
         }
 

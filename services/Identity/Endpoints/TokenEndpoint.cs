@@ -22,8 +22,9 @@ namespace Exchange.Identity.Endpoints;
 public static partial class TokenEndpoint
 {
     public static async Task<IResult> HandleAsync(
-        HttpContext context, IOpenIddictApplicationManager applications, ConsoleUsers users, ILogger<ConsoleUsers> logger)
+        HttpContext context, IOpenIddictApplicationManager applications, ConsoleUsers users, ILoggerFactory loggers)
     {
+        var logger = loggers.CreateLogger(typeof(TokenEndpoint).FullName!);
         var request = context.GetOpenIddictServerRequest() ?? throw new InvalidOperationException("The OpenIddict request is missing.");
         if (request.IsClientCredentialsGrantType())
         {
