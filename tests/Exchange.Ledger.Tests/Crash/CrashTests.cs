@@ -17,8 +17,7 @@ public sealed class CrashTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Every_acknowledged_append_survives_a_sigkill_nothing_is_half_written_and_the_ledger_verifies(StoreKind kind)
     {
         await using var test = await TestLedger.CreateAsync(kind);

@@ -30,8 +30,7 @@ public sealed class ExportAndVerifyCommandTests
         test.Kind == StoreKind.Postgres ? ["--postgres", test.Target] : ["--sqlite", test.Target];
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task A_live_store_verifies_with_a_summary_line_and_exit_code_zero(StoreKind kind)
     {
         var (test, key) = await CreateAsync(kind);
@@ -45,8 +44,7 @@ public sealed class ExportAndVerifyCommandTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Verify_on_a_store_with_one_edited_row_names_that_entry_and_exits_non_zero(StoreKind kind)
     {
         var (test, _) = await CreateAsync(kind);
@@ -62,8 +60,7 @@ public sealed class ExportAndVerifyCommandTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task An_export_verifies_offline_with_only_the_public_key_file(StoreKind kind)
     {
         var (test, key) = await CreateAsync(kind);

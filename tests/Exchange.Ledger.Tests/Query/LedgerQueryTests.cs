@@ -83,8 +83,7 @@ public sealed class LedgerQueryTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task The_review_state_filter_uses_the_latest_review_of_an_entry(StoreKind kind)
     {
         var (test, ledger) = await SeedAsync(kind);
@@ -104,8 +103,7 @@ public sealed class LedgerQueryTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task A_new_break_glass_entry_waits_in_the_pending_review_queue(StoreKind kind)
     {
         var (test, ledger) = await SeedAsync(kind);
@@ -122,8 +120,7 @@ public sealed class LedgerQueryTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Keyset_paging_visits_every_match_once_in_order_and_ignores_entries_appended_behind_the_cursor(StoreKind kind)
     {
         var (test, ledger) = await SeedAsync(kind);
@@ -150,8 +147,7 @@ public sealed class LedgerQueryTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task The_period_filter_includes_the_start_and_excludes_the_end(StoreKind kind)
     {
         var (test, ledger) = await SeedAsync(kind);

@@ -11,8 +11,7 @@ public sealed class TamperTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task An_untouched_ledger_verifies(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);
@@ -25,8 +24,7 @@ public sealed class TamperTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Changing_one_column_of_a_row_fails_verify_at_that_entry(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);
@@ -36,8 +34,7 @@ public sealed class TamperTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Changing_the_stored_entry_bytes_fails_verify_at_that_entry(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);
@@ -49,8 +46,7 @@ public sealed class TamperTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task A_rewrite_that_keeps_bytes_hash_and_columns_consistent_is_caught_by_the_signed_checkpoint(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);
@@ -70,8 +66,7 @@ public sealed class TamperTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Deleting_one_row_fails_verify_at_the_missing_entry(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);
@@ -81,8 +76,7 @@ public sealed class TamperTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Deleting_the_last_row_fails_verify_because_a_signed_checkpoint_still_counts_it(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);
@@ -92,8 +86,7 @@ public sealed class TamperTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Swapping_the_contents_of_two_rows_fails_verify_at_the_first_of_them(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);
@@ -106,8 +99,7 @@ public sealed class TamperTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Swapping_the_sequence_numbers_of_two_whole_rows_fails_verify_at_the_first_of_them(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);
@@ -119,8 +111,7 @@ public sealed class TamperTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Editing_a_stored_checkpoint_fails_verify(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);
