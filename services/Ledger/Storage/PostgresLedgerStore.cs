@@ -6,7 +6,8 @@ using NpgsqlTypes;
 namespace Exchange.Ledger.Storage;
 
 /// <summary>
-/// The production store. A batch is one transaction written with binary COPY; the writer's session
+/// The production store. A batch is one INSERT of column arrays (one statement, one transaction,
+/// one round trip); the writer's session
 /// forces <c>synchronous_commit=on</c>, so COMMIT returns only after the WAL record is flushed,
 /// whatever the server's default.
 /// </summary>
@@ -23,7 +24,7 @@ public sealed class PostgresLedgerStore : SqlLedgerStore
             FOR EACH STATEMENT EXECUTE FUNCTION ledger_reject_change();
         """;
 
-    private static readonly NpgsqlDbType[] CopyTypes =
+    private static readonly NpgsqlDbType[] ColumnTypes =
     [
         NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Text,
         NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Integer,
@@ -34,6 +35,7 @@ public sealed class PostgresLedgerStore : SqlLedgerStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _description;
     private NpgsqlConnection? _writer;
+    private NpgsqlCommand? _insert;
 
     public PostgresLedgerStore(string connectionString)
     {
@@ -69,40 +71,59 @@ public sealed class PostgresLedgerStore : SqlLedgerStore
         }
 
         await transaction.CommitAsync(cancellationToken);
+
+        var names = RowColumns.Split(", ");
+        var unnest = string.Join(", ", names.Select((n, i) => $"@{n}::{ColumnTypes[i].ToString().ToLowerInvariant()}[]"));
+        _insert = new NpgsqlCommand($"INSERT INTO ledger_entries ({RowColumns}) SELECT * FROM unnest({unnest})", _writer);
+        for (var i = 0; i < names.Length; i++)
+        {
+            _insert.Parameters.Add(new NpgsqlParameter(names[i], NpgsqlDbType.Array | ColumnTypes[i]));
+        }
+
+        await _insert.PrepareAsync(cancellationToken);
     }
 
     public override async Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
     {
-        var writer = (NpgsqlConnection)Writer;
-        await using var transaction = await writer.BeginTransactionAsync(cancellationToken);
-        await using (var import = await writer.BeginBinaryImportAsync(
-            $"COPY ledger_entries ({RowColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        var insert = _insert ?? throw new InvalidOperationException("The store is not initialised.");
+        // One column array per parameter: the whole batch is one INSERT statement, so it is one
+        // round trip and its own transaction; with synchronous_commit=on it returns once flushed.
+        var columns = new Array[ColumnTypes.Length];
+        for (var c = 0; c < columns.Length; c++)
         {
-            foreach (var entry in entries)
+            columns[c] = ColumnTypes[c] switch
             {
-                await import.StartRowAsync(cancellationToken);
-                var values = RowValues(entry);
-                for (var i = 0; i < values.Length; i++)
-                {
-                    if (values[i] is null)
-                    {
-                        await import.WriteNullAsync(cancellationToken);
-                    }
-                    else
-                    {
-                        await import.WriteAsync(values[i], CopyTypes[i], cancellationToken);
-                    }
-                }
-            }
-
-            await import.CompleteAsync(cancellationToken);
+                NpgsqlDbType.Bigint => new long?[entries.Count],
+                NpgsqlDbType.Integer => new int?[entries.Count],
+                NpgsqlDbType.Text => new string[entries.Count],
+                _ => new byte[entries.Count][],
+            };
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        for (var r = 0; r < entries.Count; r++)
+        {
+            var values = RowValues(entries[r]);
+            for (var c = 0; c < values.Length; c++)
+            {
+                columns[c].SetValue(values[c], r);
+            }
+        }
+
+        for (var c = 0; c < columns.Length; c++)
+        {
+            insert.Parameters[c].Value = columns[c];
+        }
+
+        await insert.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public override async ValueTask DisposeAsync()
     {
+        if (_insert is not null)
+        {
+            await _insert.DisposeAsync();
+        }
+
         if (_writer is not null)
         {
             await _writer.DisposeAsync();
