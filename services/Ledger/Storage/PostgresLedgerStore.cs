@@ -83,7 +83,7 @@ public sealed class PostgresLedgerStore : SqlLedgerStore
         await _insert.PrepareAsync(cancellationToken);
     }
 
-    public override async Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
+    public override Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
     {
         var insert = _insert ?? throw new InvalidOperationException("The store is not initialised.");
         // One column array per parameter: the whole batch is one INSERT statement, so it is one
@@ -114,7 +114,10 @@ public sealed class PostgresLedgerStore : SqlLedgerStore
             insert.Parameters[c].Value = columns[c];
         }
 
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        // Synchronous on purpose: only the writer's own thread calls this, and a blocking read
+        // does not depend on the thread pool to deliver the commit acknowledgement.
+        insert.ExecuteNonQuery();
+        return Task.CompletedTask;
     }
 
     public override async ValueTask DisposeAsync()
