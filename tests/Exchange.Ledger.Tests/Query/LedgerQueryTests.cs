@@ -196,3 +196,22 @@ public sealed class LedgerQueryTests
         }
     }
 }
+
+public sealed class PageTokenTests
+{
+    [Fact]
+    public void A_page_token_round_trips_the_last_sequence_of_a_page()
+    {
+        Assert.True(PageToken.TryDecode(PageToken.Encode(41), out var last));
+        Assert.Equal(41UL, last);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not-a-token")]
+    [InlineData("AQAAAAAAAAAp!")]
+    public void Tokens_this_service_did_not_issue_are_refused(string token) => Assert.False(PageToken.TryDecode(token, out _));
+
+    [Fact]
+    public void A_token_beyond_any_stored_sequence_is_refused() => Assert.False(PageToken.TryDecode(PageToken.Encode(ulong.MaxValue), out _));
+}
