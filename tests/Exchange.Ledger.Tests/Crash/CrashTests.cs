@@ -84,6 +84,9 @@ public sealed class CrashTests
             }
         }
 
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{acknowledged.Count} appends acknowledged before SIGKILL; {stored.Count / EntriesPerAppend} appends in the store after restart");
+
         // All or nothing: every append that reached the store did so with all of its entries.
         Assert.All(stored.Values.GroupBy(e => e.DecisionId), group => Assert.Equal(EntriesPerAppend, group.Count()));
         Assert.True(stored.Count >= acknowledged.Count * EntriesPerAppend);
