@@ -122,15 +122,7 @@ public sealed class PostgresLedgerStore : SqlLedgerStore
 
     public override async ValueTask DisposeAsync()
     {
-        if (_insert is not null)
-        {
-            await _insert.DisposeAsync();
-        }
-
-        if (_writer is not null)
-        {
-            await _writer.DisposeAsync();
-        }
+        await DisposeWriterAsync(_insert, _writer);
 
         await _dataSource.DisposeAsync();
     }

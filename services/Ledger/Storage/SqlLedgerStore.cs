@@ -44,6 +44,20 @@ public abstract class SqlLedgerStore : ILedgerStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>Closes the writer's prepared insert and connection, when they were opened.</summary>
+    protected static async ValueTask DisposeWriterAsync(DbCommand? insert, DbConnection? writer)
+    {
+        if (insert is not null)
+        {
+            await insert.DisposeAsync();
+        }
+
+        if (writer is not null)
+        {
+            await writer.DisposeAsync();
+        }
+    }
+
     /// <summary>A connection for reads, from a pool; reads never block the writer (WAL / MVCC).</summary>
     protected abstract Task<DbConnection> OpenReadConnectionAsync(CancellationToken cancellationToken);
 

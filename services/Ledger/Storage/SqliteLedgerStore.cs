@@ -90,15 +90,7 @@ public sealed class SqliteLedgerStore : SqlLedgerStore
 
     public override async ValueTask DisposeAsync()
     {
-        if (_insert is not null)
-        {
-            await _insert.DisposeAsync();
-        }
-
-        if (_writer is not null)
-        {
-            await _writer.DisposeAsync();
-        }
+        await DisposeWriterAsync(_insert, _writer);
 
         // Pooled read connections would otherwise keep the file (and its WAL) open after disposal.
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
