@@ -83,6 +83,17 @@ public sealed class PostgresLedgerStore : SqlLedgerStore
         await _insert.PrepareAsync(cancellationToken);
     }
 
+    public override async Task AcquireWriterLockAsync(CancellationToken cancellationToken)
+    {
+        // A session-level advisory lock per schema, held by the writer's connection: PostgreSQL
+        // releases it when that connection ends, also when the process is killed.
+        await using var command = Command(Writer, "SELECT pg_try_advisory_lock(6962, hashtext(current_schema()))");
+        if (await command.ExecuteScalarAsync(cancellationToken) is not true)
+        {
+            throw new LedgerUnavailableException($"Another ledger is already writing to {Description}.");
+        }
+    }
+
     public override Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
     {
         var insert = _insert ?? throw new InvalidOperationException("The store is not initialised.");

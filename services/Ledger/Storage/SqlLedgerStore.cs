@@ -20,6 +20,8 @@ public abstract class SqlLedgerStore : ILedgerStore
 
     public abstract Task InitializeAsync(CancellationToken cancellationToken);
 
+    public abstract Task AcquireWriterLockAsync(CancellationToken cancellationToken);
+
     public abstract Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();

@@ -25,6 +25,7 @@ public sealed class SqliteLedgerStore : SqlLedgerStore
     private SqliteConnection? _writer;
     private SqliteCommand? _insert;
     private SqliteParameter[] _insertParameters = [];
+    private FileStream? _writerLock;
 
     public SqliteLedgerStore(string path, TimeSpan? busyTimeout = null)
     {
@@ -67,6 +68,22 @@ public sealed class SqliteLedgerStore : SqlLedgerStore
         _insert.Prepare();
     }
 
+    public override Task AcquireWriterLockAsync(CancellationToken cancellationToken)
+    {
+        // An exclusive lock on a file beside the database (flock on Unix); the kernel releases it
+        // when the process dies, so a crashed writer never blocks its restart.
+        try
+        {
+            _writerLock = new FileStream(_path + ".writer-lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException exception)
+        {
+            throw new LedgerUnavailableException($"Another ledger is already writing to {Description}.", exception);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public override Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
     {
         var writer = (SqliteConnection)Writer;
@@ -91,6 +108,10 @@ public sealed class SqliteLedgerStore : SqlLedgerStore
     public override async ValueTask DisposeAsync()
     {
         await DisposeWriterAsync(_insert, _writer);
+        if (_writerLock is not null)
+        {
+            await _writerLock.DisposeAsync();
+        }
 
         // Pooled read connections would otherwise keep the file (and its WAL) open after disposal.
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));

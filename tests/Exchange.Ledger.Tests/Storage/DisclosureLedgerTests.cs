@@ -187,6 +187,24 @@ public sealed class DisclosureLedgerTests
         Assert.Equal(1L, Convert.ToInt64(await RawSql.ScalarAsync(test, "SELECT COUNT(*) FROM ledger_entries"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Theory]
+    [BothStores]
+    public async Task A_second_ledger_cannot_write_to_a_store_while_the_first_has_it_open(StoreKind kind)
+    {
+        await using var test = await TestLedger.CreateAsync(kind);
+        await using (var first = await test.OpenAsync())
+        {
+            await first.AppendAsync([SampleEntries.Decision("s0")], Ct);
+
+            var refused = await Assert.ThrowsAsync<LedgerUnavailableException>(() => test.OpenAsync());
+            Assert.Contains("Another ledger is already writing", refused.Message, StringComparison.Ordinal);
+            Assert.True((await LedgerVerifier.VerifyStoreAsync(first.Store, null, Ct)).Succeeded);
+        }
+
+        await using var second = await test.OpenAsync();
+        Assert.Equal([1UL], await second.AppendAsync([SampleEntries.Decision("s1")], Ct));
+    }
+
     [Fact]
     public async Task Incomplete_entries_are_refused_naming_the_field_and_nothing_is_written()
     {
