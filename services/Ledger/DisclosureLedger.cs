@@ -71,6 +71,7 @@ public sealed partial class DisclosureLedger : IDisclosureLedger, IAsyncDisposab
         try
         {
             await store.InitializeAsync(cancellationToken);
+            await store.AcquireWriterLockAsync(cancellationToken);
             signer = NoteSigner.LoadOrCreate(options.SigningKeyPath, options.Origin);
             await store.SetMetadataAsync(LedgerMetadata.VerifierKey, signer.VerifierKey, cancellationToken);
             var storedKey = await store.GetMetadataAsync(LedgerMetadata.VerifierKey, cancellationToken);

@@ -22,7 +22,7 @@ public static class LedgerHostingExtensions
         services.AddOptions<LedgerOptions>().Bind(section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LedgerOptions>, LedgerOptionsValidator>();
         services.AddSingleton<LedgerHost>();
-        services.AddSingleton<IDisclosureLedger>(sp => sp.GetRequiredService<LedgerHost>().Ledger);
+        services.AddSingleton<IDisclosureLedger, HostedDisclosureLedger>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerHost>());
         services.AddGrpc();
         return services;
@@ -33,13 +33,49 @@ public static class LedgerHostingExtensions
         endpoints.MapGrpcService<LedgerGrpcService>();
 }
 
+/// <summary>
+/// The injectable ledger. It forwards to the ledger the host opened at start-up and can therefore be
+/// injected anywhere, also into services constructed before the hosted services start; a call made
+/// before the ledger is open fails closed with <see cref="LedgerUnavailableException"/>.
+/// </summary>
+internal sealed class HostedDisclosureLedger(LedgerHost host) : IDisclosureLedger
+{
+    private DisclosureLedger Ledger => host.TryGetLedger() ?? throw new LedgerUnavailableException("The disclosure ledger is not open.");
+
+    public string Origin => Ledger.Origin;
+
+    public string VerifierKey => Ledger.VerifierKey;
+
+    public ulong Size => Ledger.Size;
+
+    public ValueTask<IReadOnlyList<ulong>> AppendAsync(IReadOnlyList<Contracts.Ledger.V1.LedgerEntry> entries, CancellationToken cancellationToken) =>
+        Ledger.AppendAsync(entries, cancellationToken);
+
+    public Task<Checkpoints.SignedCheckpoint> CheckpointAsync(CancellationToken cancellationToken) => Ledger.CheckpointAsync(cancellationToken);
+
+    public InclusionProof ProveInclusion(ulong sequence, ulong treeSize) => Ledger.ProveInclusion(sequence, treeSize);
+
+    public IReadOnlyList<byte[]> ProveConsistency(ulong firstTreeSize, ulong secondTreeSize) =>
+        Ledger.ProveConsistency(firstTreeSize, secondTreeSize);
+
+    public byte[] RootAt(ulong treeSize) => Ledger.RootAt(treeSize);
+
+    public Task<IReadOnlyList<EncodedEntry>> ReadEntriesAsync(ulong fromSequence, int limit, CancellationToken cancellationToken) =>
+        Ledger.ReadEntriesAsync(fromSequence, limit, cancellationToken);
+
+    public Task<Query.LedgerPage> QueryAsync(Query.LedgerQuery query, CancellationToken cancellationToken) =>
+        Ledger.QueryAsync(query, cancellationToken);
+}
+
 /// <summary>Opens the ledger before the host serves, signs checkpoints while it runs, and closes it cleanly.</summary>
 internal sealed partial class LedgerHost(IOptions<LedgerOptions> options, ILogger<LedgerHost> logger, TimeProvider? clock = null)
     : BackgroundService, IAsyncDisposable
 {
     private DisclosureLedger? _ledger;
 
-    public DisclosureLedger Ledger => _ledger ?? throw new InvalidOperationException("The disclosure ledger has not been opened yet.");
+    public DisclosureLedger Ledger => _ledger ?? throw new LedgerUnavailableException("The disclosure ledger is not open.");
+
+    public DisclosureLedger? TryGetLedger() => Volatile.Read(ref _ledger);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {

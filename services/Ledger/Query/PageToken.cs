@@ -43,6 +43,7 @@ public static class PageToken
         }
 
         lastSequence = BinaryPrimitives.ReadUInt64BigEndian(buffer[1..]);
-        return true;
+        // Sequences are stored as signed 64-bit integers: a larger value was never issued.
+        return lastSequence <= long.MaxValue;
     }
 }

@@ -15,6 +15,13 @@ public interface ILedgerStore : IAsyncDisposable
     /// <summary>Creates the schema when missing and opens the writer's connection.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Makes this process the store's only writer for as long as the store is open: sequences are
+    /// assigned in memory, so a second writer would fork them. Throws <see cref="LedgerUnavailableException"/>
+    /// when another ledger already writes to the store. Readers (export, verify) do not take it.
+    /// </summary>
+    Task AcquireWriterLockAsync(CancellationToken cancellationToken);
+
     /// <summary>Writes the entries in one transaction and returns only once it is durable on disk.</summary>
     Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken);
 

@@ -6,61 +6,25 @@ using NpgsqlTypes;
 namespace Exchange.Ledger.Storage;
 
 /// <summary>
-/// The production store. A batch is one transaction written with binary COPY; the writer's session
+/// The production store. A batch is one INSERT of column arrays (one statement, one transaction,
+/// one round trip); the writer's session
 /// forces <c>synchronous_commit=on</c>, so COMMIT returns only after the WAL record is flushed,
 /// whatever the server's default.
 /// </summary>
 public sealed class PostgresLedgerStore : SqlLedgerStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS ledger_entries (
-            sequence BIGINT PRIMARY KEY,
-            recorded_at BIGINT NOT NULL,
-            kind INTEGER NOT NULL,
-            decision_id TEXT NOT NULL,
-            holder_organisation_id TEXT NOT NULL,
-            recipient_organisation_id TEXT NOT NULL,
-            subject_pseudonym TEXT NOT NULL,
-            purpose INTEGER NOT NULL,
-            legal_basis_id TEXT NOT NULL,
-            decision INTEGER NOT NULL,
-            break_glass INTEGER NOT NULL,
-            review_state INTEGER NOT NULL,
-            concerns_sequence BIGINT NULL,
-            review_verdict INTEGER NULL,
-            leaf_hash BYTEA NOT NULL,
-            entry BYTEA NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_ledger_recorded_at ON ledger_entries (recorded_at, sequence);
-        CREATE INDEX IF NOT EXISTS ix_ledger_holder ON ledger_entries (holder_organisation_id, sequence);
-        CREATE INDEX IF NOT EXISTS ix_ledger_recipient ON ledger_entries (recipient_organisation_id, sequence);
-        CREATE INDEX IF NOT EXISTS ix_ledger_subject ON ledger_entries (subject_pseudonym, sequence);
-        CREATE INDEX IF NOT EXISTS ix_ledger_purpose ON ledger_entries (purpose, sequence);
-        CREATE INDEX IF NOT EXISTS ix_ledger_legal_basis ON ledger_entries (legal_basis_id, sequence);
-        CREATE INDEX IF NOT EXISTS ix_ledger_decision ON ledger_entries (decision, sequence);
-        CREATE INDEX IF NOT EXISTS ix_ledger_break_glass ON ledger_entries (break_glass, sequence) WHERE break_glass = 1;
-        CREATE INDEX IF NOT EXISTS ix_ledger_review_state ON ledger_entries (review_state, sequence);
-        CREATE INDEX IF NOT EXISTS ix_ledger_kind ON ledger_entries (kind, sequence);
-        CREATE INDEX IF NOT EXISTS ix_ledger_concerns ON ledger_entries (concerns_sequence, sequence) WHERE concerns_sequence IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS ix_ledger_review_verdict ON ledger_entries (review_verdict, sequence) WHERE review_verdict IS NOT NULL;
+    // Triggers stop accidental edits by the application's own connection; they are no security
+    // boundary (an administrator disables them), which is why verify exists.
+    private static readonly string Schema = LedgerSchema.Tables("BIGINT", "BYTEA", sequenceInIndexes: true) + """
         CREATE OR REPLACE FUNCTION ledger_reject_change() RETURNS trigger LANGUAGE plpgsql AS
             $$ BEGIN RAISE EXCEPTION 'the disclosure ledger is append-only'; END $$;
         CREATE OR REPLACE TRIGGER ledger_entries_append_only BEFORE UPDATE OR DELETE ON ledger_entries
             FOR EACH ROW EXECUTE FUNCTION ledger_reject_change();
         CREATE OR REPLACE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON ledger_entries
             FOR EACH STATEMENT EXECUTE FUNCTION ledger_reject_change();
-        CREATE TABLE IF NOT EXISTS ledger_checkpoints (
-            tree_size BIGINT PRIMARY KEY,
-            signed_at BIGINT NOT NULL,
-            note TEXT NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS ledger_metadata (
-            key TEXT PRIMARY KEY,
-            value TEXT NOT NULL
-        );
         """;
 
-    private static readonly NpgsqlDbType[] CopyTypes =
+    private static readonly NpgsqlDbType[] ColumnTypes =
     [
         NpgsqlDbType.Bigint, NpgsqlDbType.Bigint, NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Text,
         NpgsqlDbType.Text, NpgsqlDbType.Text, NpgsqlDbType.Integer, NpgsqlDbType.Text, NpgsqlDbType.Integer,
@@ -71,6 +35,7 @@ public sealed class PostgresLedgerStore : SqlLedgerStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly string _description;
     private NpgsqlConnection? _writer;
+    private NpgsqlCommand? _insert;
 
     public PostgresLedgerStore(string connectionString)
     {
@@ -106,44 +71,69 @@ public sealed class PostgresLedgerStore : SqlLedgerStore
         }
 
         await transaction.CommitAsync(cancellationToken);
-    }
 
-    public override async Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
-    {
-        var writer = (NpgsqlConnection)Writer;
-        await using var transaction = await writer.BeginTransactionAsync(cancellationToken);
-        await using (var import = await writer.BeginBinaryImportAsync(
-            $"COPY ledger_entries ({RowColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        var names = RowColumns.Split(", ");
+        var unnest = string.Join(", ", names.Select((n, i) => $"@{n}::{ColumnTypes[i].ToString().ToLowerInvariant()}[]"));
+        _insert = new NpgsqlCommand($"INSERT INTO ledger_entries ({RowColumns}) SELECT * FROM unnest({unnest})", _writer);
+        for (var i = 0; i < names.Length; i++)
         {
-            foreach (var entry in entries)
-            {
-                await import.StartRowAsync(cancellationToken);
-                var values = RowValues(entry);
-                for (var i = 0; i < values.Length; i++)
-                {
-                    if (values[i] is null)
-                    {
-                        await import.WriteNullAsync(cancellationToken);
-                    }
-                    else
-                    {
-                        await import.WriteAsync(values[i], CopyTypes[i], cancellationToken);
-                    }
-                }
-            }
-
-            await import.CompleteAsync(cancellationToken);
+            _insert.Parameters.Add(new NpgsqlParameter(names[i], NpgsqlDbType.Array | ColumnTypes[i]));
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        await _insert.PrepareAsync(cancellationToken);
+    }
+
+    public override async Task AcquireWriterLockAsync(CancellationToken cancellationToken)
+    {
+        // A session-level advisory lock per schema, held by the writer's connection: PostgreSQL
+        // releases it when that connection ends, also when the process is killed.
+        await using var command = Command(Writer, "SELECT pg_try_advisory_lock(6962, hashtext(current_schema()))");
+        if (await command.ExecuteScalarAsync(cancellationToken) is not true)
+        {
+            throw new LedgerUnavailableException($"Another ledger is already writing to {Description}.");
+        }
+    }
+
+    public override Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
+    {
+        var insert = _insert ?? throw new InvalidOperationException("The store is not initialised.");
+        // One column array per parameter: the whole batch is one INSERT statement, so it is one
+        // round trip and its own transaction; with synchronous_commit=on it returns once flushed.
+        var columns = new Array[ColumnTypes.Length];
+        for (var c = 0; c < columns.Length; c++)
+        {
+            columns[c] = ColumnTypes[c] switch
+            {
+                NpgsqlDbType.Bigint => new long?[entries.Count],
+                NpgsqlDbType.Integer => new int?[entries.Count],
+                NpgsqlDbType.Text => new string[entries.Count],
+                _ => new byte[entries.Count][],
+            };
+        }
+
+        for (var r = 0; r < entries.Count; r++)
+        {
+            var values = RowValues(entries[r]);
+            for (var c = 0; c < values.Length; c++)
+            {
+                columns[c].SetValue(values[c], r);
+            }
+        }
+
+        for (var c = 0; c < columns.Length; c++)
+        {
+            insert.Parameters[c].Value = columns[c];
+        }
+
+        // Synchronous on purpose: only the writer's own thread calls this, and a blocking read
+        // does not depend on the thread pool to deliver the commit acknowledgement.
+        insert.ExecuteNonQuery();
+        return Task.CompletedTask;
     }
 
     public override async ValueTask DisposeAsync()
     {
-        if (_writer is not null)
-        {
-            await _writer.DisposeAsync();
-        }
+        await DisposeWriterAsync(_insert, _writer);
 
         await _dataSource.DisposeAsync();
     }

@@ -20,6 +20,8 @@ public abstract class SqlLedgerStore : ILedgerStore
 
     public abstract Task InitializeAsync(CancellationToken cancellationToken);
 
+    public abstract Task AcquireWriterLockAsync(CancellationToken cancellationToken);
+
     public abstract Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();
@@ -42,6 +44,20 @@ public abstract class SqlLedgerStore : ILedgerStore
             "INSERT INTO ledger_metadata (key, value) VALUES (@key, @value) ON CONFLICT (key) DO NOTHING",
             ("@key", key), ("@value", value));
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Closes the writer's prepared insert and connection, when they were opened.</summary>
+    protected static async ValueTask DisposeWriterAsync(DbCommand? insert, DbConnection? writer)
+    {
+        if (insert is not null)
+        {
+            await insert.DisposeAsync();
+        }
+
+        if (writer is not null)
+        {
+            await writer.DisposeAsync();
+        }
     }
 
     /// <summary>A connection for reads, from a pool; reads never block the writer (WAL / MVCC).</summary>

@@ -10,58 +10,22 @@ namespace Exchange.Ledger.Storage;
 /// </summary>
 public sealed class SqliteLedgerStore : SqlLedgerStore
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS ledger_entries (
-            sequence INTEGER PRIMARY KEY,
-            recorded_at INTEGER NOT NULL,
-            kind INTEGER NOT NULL,
-            decision_id TEXT NOT NULL,
-            holder_organisation_id TEXT NOT NULL,
-            recipient_organisation_id TEXT NOT NULL,
-            subject_pseudonym TEXT NOT NULL,
-            purpose INTEGER NOT NULL,
-            legal_basis_id TEXT NOT NULL,
-            decision INTEGER NOT NULL,
-            break_glass INTEGER NOT NULL,
-            review_state INTEGER NOT NULL,
-            concerns_sequence INTEGER NULL,
-            review_verdict INTEGER NULL,
-            leaf_hash BLOB NOT NULL,
-            entry BLOB NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS ix_ledger_recorded_at ON ledger_entries (recorded_at);
-        CREATE INDEX IF NOT EXISTS ix_ledger_holder ON ledger_entries (holder_organisation_id);
-        CREATE INDEX IF NOT EXISTS ix_ledger_recipient ON ledger_entries (recipient_organisation_id);
-        CREATE INDEX IF NOT EXISTS ix_ledger_subject ON ledger_entries (subject_pseudonym);
-        CREATE INDEX IF NOT EXISTS ix_ledger_purpose ON ledger_entries (purpose);
-        CREATE INDEX IF NOT EXISTS ix_ledger_legal_basis ON ledger_entries (legal_basis_id);
-        CREATE INDEX IF NOT EXISTS ix_ledger_decision ON ledger_entries (decision);
-        CREATE INDEX IF NOT EXISTS ix_ledger_break_glass ON ledger_entries (break_glass) WHERE break_glass = 1;
-        CREATE INDEX IF NOT EXISTS ix_ledger_review_state ON ledger_entries (review_state);
-        CREATE INDEX IF NOT EXISTS ix_ledger_kind ON ledger_entries (kind);
-        CREATE INDEX IF NOT EXISTS ix_ledger_concerns ON ledger_entries (concerns_sequence) WHERE concerns_sequence IS NOT NULL;
-        CREATE INDEX IF NOT EXISTS ix_ledger_review_verdict ON ledger_entries (review_verdict) WHERE review_verdict IS NOT NULL;
+    // Triggers stop accidental edits by the application's own connection; they are no security
+    // boundary (an administrator drops them), which is why verify exists.
+    private static readonly string Schema = LedgerSchema.Tables("INTEGER", "BLOB", sequenceInIndexes: false) + """
         CREATE TRIGGER IF NOT EXISTS ledger_entries_no_update BEFORE UPDATE ON ledger_entries
             BEGIN SELECT RAISE(ABORT, 'the disclosure ledger is append-only'); END;
         CREATE TRIGGER IF NOT EXISTS ledger_entries_no_delete BEFORE DELETE ON ledger_entries
             BEGIN SELECT RAISE(ABORT, 'the disclosure ledger is append-only'); END;
-        CREATE TABLE IF NOT EXISTS ledger_checkpoints (
-            tree_size INTEGER PRIMARY KEY,
-            signed_at INTEGER NOT NULL,
-            note TEXT NOT NULL
-        );
-        CREATE TABLE IF NOT EXISTS ledger_metadata (
-            key TEXT PRIMARY KEY,
-            value TEXT NOT NULL
-        );
         """;
 
     private readonly string _connectionString;
     private readonly string _path;
+    private readonly TimeSpan _busyTimeout;
     private SqliteConnection? _writer;
     private SqliteCommand? _insert;
-    private readonly TimeSpan _busyTimeout;
     private SqliteParameter[] _insertParameters = [];
+    private FileStream? _writerLock;
 
     public SqliteLedgerStore(string path, TimeSpan? busyTimeout = null)
     {
@@ -104,6 +68,22 @@ public sealed class SqliteLedgerStore : SqlLedgerStore
         _insert.Prepare();
     }
 
+    public override Task AcquireWriterLockAsync(CancellationToken cancellationToken)
+    {
+        // An exclusive lock on a file beside the database (flock on Unix); the kernel releases it
+        // when the process dies, so a crashed writer never blocks its restart.
+        try
+        {
+            _writerLock = new FileStream(_path + ".writer-lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException exception)
+        {
+            throw new LedgerUnavailableException($"Another ledger is already writing to {Description}.", exception);
+        }
+
+        return Task.CompletedTask;
+    }
+
     public override Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
     {
         var writer = (SqliteConnection)Writer;
@@ -127,14 +107,10 @@ public sealed class SqliteLedgerStore : SqlLedgerStore
 
     public override async ValueTask DisposeAsync()
     {
-        if (_insert is not null)
+        await DisposeWriterAsync(_insert, _writer);
+        if (_writerLock is not null)
         {
-            await _insert.DisposeAsync();
-        }
-
-        if (_writer is not null)
-        {
-            await _writer.DisposeAsync();
+            await _writerLock.DisposeAsync();
         }
 
         // Pooled read connections would otherwise keep the file (and its WAL) open after disposal.

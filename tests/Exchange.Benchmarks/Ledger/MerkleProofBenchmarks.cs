@@ -39,8 +39,8 @@ public class MerkleProofBenchmarks
         _root = _tree.RootAt(Size);
         _leaf = _tree.Leaf(LeafIndex);
         _proof = _tree.InclusionProof(LeafIndex, Size);
-        _oldRoot = _tree.RootAt(LeafIndex + 1);
-        _consistency = _tree.ConsistencyProof(LeafIndex + 1, Size);
+        _oldRoot = _tree.RootAt(LeafIndex);
+        _consistency = _tree.ConsistencyProof(LeafIndex, Size);
         if (!VerifyInclusion() || !VerifyConsistency())
         {
             throw new InvalidOperationException("The benchmark's proofs do not verify.");
@@ -54,8 +54,8 @@ public class MerkleProofBenchmarks
     public IReadOnlyList<byte[]> GenerateInclusionProof() => _tree.InclusionProof(LeafIndex, Size);
 
     [Benchmark]
-    public bool VerifyConsistency() => MerkleProofs.VerifyConsistency(LeafIndex + 1, Size, _oldRoot, _root, _consistency);
+    public bool VerifyConsistency() => MerkleProofs.VerifyConsistency(LeafIndex, Size, _oldRoot, _root, _consistency);
 
     [Benchmark]
-    public IReadOnlyList<byte[]> GenerateConsistencyProof() => _tree.ConsistencyProof(LeafIndex + 1, Size);
+    public IReadOnlyList<byte[]> GenerateConsistencyProof() => _tree.ConsistencyProof(LeafIndex, Size);
 }

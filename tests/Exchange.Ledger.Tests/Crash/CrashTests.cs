@@ -17,8 +17,7 @@ public sealed class CrashTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Every_acknowledged_append_survives_a_sigkill_nothing_is_half_written_and_the_ledger_verifies(StoreKind kind)
     {
         await using var test = await TestLedger.CreateAsync(kind);
@@ -84,6 +83,9 @@ public sealed class CrashTests
                 Assert.Equal($"{decision}-s{i}", entry.SubjectPseudonym);
             }
         }
+
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{acknowledged.Count} appends acknowledged before SIGKILL; {stored.Count / EntriesPerAppend} appends in the store after restart");
 
         // All or nothing: every append that reached the store did so with all of its entries.
         Assert.All(stored.Values.GroupBy(e => e.DecisionId), group => Assert.Equal(EntriesPerAppend, group.Count()));

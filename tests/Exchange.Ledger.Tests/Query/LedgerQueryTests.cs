@@ -13,7 +13,7 @@ public sealed class LedgerQueryTests
     /// 0: VT → RvdK, Nora, permit.   1: VT → RvdK, child, permit.   2: police → social team, Nora, deny, recovery planning.
     /// 3: VT → police, Nora, break-glass pending, acute safety.   4: review approving 3.   5: social team → RvdK, Leo, HEALTH basis.
     /// </summary>
-    private static async Task<(TestLedger Test, DisclosureLedger Ledger)> SeedAsync(StoreKind kind)
+    private static async Task<Seeded> SeedAsync(StoreKind kind)
     {
         var test = await TestLedger.CreateAsync(kind);
         var ledger = await test.OpenAsync();
@@ -27,7 +27,19 @@ public sealed class LedgerQueryTests
             "wpg-19", Decision.Permit, breakGlass: "Restraining order broken at 02:00", review: ReviewState.Pending)], Ct);
         await ledger.AppendAsync([SampleEntries.Review(3, ReviewState.Approved)], Ct);
         await ledger.AppendAsync([SampleEntries.Decision("leo", SampleEntries.SocialTeam, SampleEntries.Raad, legalBasis: "bw-1-240-health")], Ct);
-        return (test, ledger);
+        return new Seeded(test, ledger);
+    }
+
+    private static async Task<IEnumerable<ulong>> SequencesAsync(DisclosureLedger ledger, LedgerQuery query) =>
+        (await ledger.QueryAsync(query, Ct)).Entries.Select(e => e.Sequence);
+
+    private sealed record Seeded(TestLedger Test, DisclosureLedger Ledger) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Ledger.DisposeAsync();
+            await Test.DisposeAsync();
+        }
     }
 
     public static TheoryData<StoreKind, string, ulong[]> Filters()
@@ -71,103 +83,82 @@ public sealed class LedgerQueryTests
     [MemberData(nameof(Filters))]
     public async Task Each_filter_returns_exactly_the_matching_entries_in_sequence_order(StoreKind kind, string filter, ulong[] expected)
     {
-        var (test, ledger) = await SeedAsync(kind);
-        await using (test)
-        await using (ledger)
-        {
-            var page = await ledger.QueryAsync(QueryFor(filter), Ct);
+        await using var seeded = await SeedAsync(kind);
+        var ledger = seeded.Ledger;
+        var page = await ledger.QueryAsync(QueryFor(filter), Ct);
 
-            Assert.Equal(expected, page.Entries.Select(e => e.Sequence));
-            Assert.Null(page.NextPageToken);
-        }
+        Assert.Equal(expected, page.Entries.Select(e => e.Sequence));
+        Assert.Null(page.NextPageToken);
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task The_review_state_filter_uses_the_latest_review_of_an_entry(StoreKind kind)
     {
-        var (test, ledger) = await SeedAsync(kind);
-        await using (test)
-        await using (ledger)
-        {
-            Assert.Empty((await ledger.QueryAsync(new LedgerQuery { ReviewState = ReviewState.Pending }, Ct)).Entries);
-            Assert.Equal([3UL], (await ledger.QueryAsync(new LedgerQuery { ReviewState = ReviewState.Approved, Kind = EntryKind.Decision }, Ct))
-                .Entries.Select(e => e.Sequence));
+        await using var seeded = await SeedAsync(kind);
+        var ledger = seeded.Ledger;
+        Assert.Empty(await SequencesAsync(ledger, new LedgerQuery { ReviewState = ReviewState.Pending }));
+        Assert.Equal([3UL], await SequencesAsync(ledger, new LedgerQuery { ReviewState = ReviewState.Approved, Kind = EntryKind.Decision }));
 
-            await ledger.AppendAsync([SampleEntries.Review(3, ReviewState.Rejected)], Ct);
+        await ledger.AppendAsync([SampleEntries.Review(3, ReviewState.Rejected)], Ct);
 
-            Assert.Empty((await ledger.QueryAsync(new LedgerQuery { ReviewState = ReviewState.Approved, Kind = EntryKind.Decision }, Ct)).Entries);
-            Assert.Equal([3UL], (await ledger.QueryAsync(new LedgerQuery { ReviewState = ReviewState.Rejected, Kind = EntryKind.Decision }, Ct))
-                .Entries.Select(e => e.Sequence));
-        }
+        Assert.Empty(await SequencesAsync(ledger, new LedgerQuery { ReviewState = ReviewState.Approved, Kind = EntryKind.Decision }));
+        Assert.Equal([3UL], await SequencesAsync(ledger, new LedgerQuery { ReviewState = ReviewState.Rejected, Kind = EntryKind.Decision }));
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task A_new_break_glass_entry_waits_in_the_pending_review_queue(StoreKind kind)
     {
-        var (test, ledger) = await SeedAsync(kind);
-        await using (test)
-        await using (ledger)
-        {
-            var sequence = (await ledger.AppendAsync([SampleEntries.Decision("nora", purpose: Purpose.AcuteSafety, breakGlass: "again",
-                review: ReviewState.Pending)], Ct))[0];
+        await using var seeded = await SeedAsync(kind);
+        var ledger = seeded.Ledger;
+        var sequence = (await ledger.AppendAsync([SampleEntries.Decision("nora", purpose: Purpose.AcuteSafety, breakGlass: "again",
+            review: ReviewState.Pending)], Ct))[0];
 
-            var queue = await ledger.QueryAsync(new LedgerQuery { ReviewState = ReviewState.Pending, BreakGlass = true }, Ct);
+        var queue = await ledger.QueryAsync(new LedgerQuery { ReviewState = ReviewState.Pending, BreakGlass = true }, Ct);
 
-            Assert.Equal([sequence], queue.Entries.Select(e => e.Sequence));
-        }
+        Assert.Equal([sequence], queue.Entries.Select(e => e.Sequence));
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Keyset_paging_visits_every_match_once_in_order_and_ignores_entries_appended_behind_the_cursor(StoreKind kind)
     {
-        var (test, ledger) = await SeedAsync(kind);
-        await using (test)
-        await using (ledger)
+        await using var seeded = await SeedAsync(kind);
+        var ledger = seeded.Ledger;
+        var seen = new List<ulong>();
+        var query = new LedgerQuery { PageSize = 2 };
+        while (true)
         {
-            var seen = new List<ulong>();
-            var query = new LedgerQuery { PageSize = 2 };
-            while (true)
+            var page = await ledger.QueryAsync(query, Ct);
+            seen.AddRange(page.Entries.Select(e => e.Sequence));
+            if (page.NextPageToken is null)
             {
-                var page = await ledger.QueryAsync(query, Ct);
-                seen.AddRange(page.Entries.Select(e => e.Sequence));
-                if (page.NextPageToken is null)
-                {
-                    break;
-                }
-
-                Assert.True(PageToken.TryDecode(page.NextPageToken, out var last));
-                query = query with { AfterSequence = last };
+                break;
             }
 
-            Assert.Equal([0UL, 1, 2, 3, 4, 5], seen);
+            Assert.True(PageToken.TryDecode(page.NextPageToken, out var last));
+            query = query with { AfterSequence = last };
         }
+
+        Assert.Equal([0UL, 1, 2, 3, 4, 5], seen);
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task The_period_filter_includes_the_start_and_excludes_the_end(StoreKind kind)
     {
-        var (test, ledger) = await SeedAsync(kind);
-        await using (test)
-        await using (ledger)
-        {
-            var all = (await ledger.QueryAsync(new LedgerQuery(), Ct)).Entries;
-            var third = all[2].RecordedAt.ToDateTimeOffset();
+        await using var seeded = await SeedAsync(kind);
+        var ledger = seeded.Ledger;
+        var all = (await ledger.QueryAsync(new LedgerQuery(), Ct)).Entries;
+        var third = all[2].RecordedAt.ToDateTimeOffset();
 
-            var from = await ledger.QueryAsync(new LedgerQuery { From = third }, Ct);
-            var to = await ledger.QueryAsync(new LedgerQuery { To = third }, Ct);
+        var from = await ledger.QueryAsync(new LedgerQuery { From = third }, Ct);
+        var to = await ledger.QueryAsync(new LedgerQuery { To = third }, Ct);
 
-            Assert.Equal(all.Where(e => e.RecordedAt.ToDateTimeOffset() >= third).Select(e => e.Sequence), from.Entries.Select(e => e.Sequence));
-            Assert.Equal(all.Where(e => e.RecordedAt.ToDateTimeOffset() < third).Select(e => e.Sequence), to.Entries.Select(e => e.Sequence));
-            Assert.Contains(2UL, from.Entries.Select(e => e.Sequence));
-        }
+        Assert.Equal(all.Where(e => e.RecordedAt.ToDateTimeOffset() >= third).Select(e => e.Sequence), from.Entries.Select(e => e.Sequence));
+        Assert.Equal(all.Where(e => e.RecordedAt.ToDateTimeOffset() < third).Select(e => e.Sequence), to.Entries.Select(e => e.Sequence));
+        Assert.Contains(2UL, from.Entries.Select(e => e.Sequence));
     }
 
     [Theory]
@@ -204,4 +195,23 @@ public sealed class LedgerQueryTests
             Assert.Contains(definitions, d => d.Contains($"({column}", StringComparison.Ordinal));
         }
     }
+}
+
+public sealed class PageTokenTests
+{
+    [Fact]
+    public void A_page_token_round_trips_the_last_sequence_of_a_page()
+    {
+        Assert.True(PageToken.TryDecode(PageToken.Encode(41), out var last));
+        Assert.Equal(41UL, last);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not-a-token")]
+    [InlineData("AQAAAAAAAAAp!")]
+    public void Tokens_this_service_did_not_issue_are_refused(string token) => Assert.False(PageToken.TryDecode(token, out _));
+
+    [Fact]
+    public void A_token_beyond_any_stored_sequence_is_refused() => Assert.False(PageToken.TryDecode(PageToken.Encode(ulong.MaxValue), out _));
 }

@@ -12,8 +12,7 @@ public sealed class DisclosureLedgerTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Appends_get_dense_sequences_from_zero_and_the_ledger_sets_time_without_touching_the_callers_entries(StoreKind kind)
     {
         await using var test = await TestLedger.CreateAsync(kind);
@@ -35,8 +34,7 @@ public sealed class DisclosureLedgerTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Concurrent_appends_share_transactions_with_group_commit_and_each_gets_its_own_sequences(StoreKind kind)
     {
         await using var test = await TestLedger.CreateAsync(kind);
@@ -60,8 +58,7 @@ public sealed class DisclosureLedgerTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Without_group_commit_every_append_is_its_own_transaction(StoreKind kind)
     {
         await using var test = await TestLedger.CreateAsync(kind);
@@ -80,8 +77,7 @@ public sealed class DisclosureLedgerTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task After_a_restart_the_entries_tree_and_checkpoints_are_back_and_appending_continues(StoreKind kind)
     {
         await using var test = await TestLedger.CreateAsync(kind);
@@ -107,8 +103,7 @@ public sealed class DisclosureLedgerTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task A_checkpoint_is_signed_for_the_current_size_and_reused_while_the_tree_does_not_grow(StoreKind kind)
     {
         await using var test = await TestLedger.CreateAsync(kind);
@@ -128,8 +123,7 @@ public sealed class DisclosureLedgerTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Proofs_served_by_the_ledger_verify_against_its_signed_checkpoints(StoreKind kind)
     {
         await using var test = await TestLedger.CreateAsync(kind);
@@ -149,8 +143,7 @@ public sealed class DisclosureLedgerTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task The_ledger_refuses_to_open_with_a_signing_key_other_than_the_one_it_was_created_with(StoreKind kind)
     {
         await using var test = await TestLedger.CreateAsync(kind);
@@ -164,8 +157,7 @@ public sealed class DisclosureLedgerTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task The_ledger_refuses_to_open_when_its_rows_no_longer_match_the_latest_signed_checkpoint(StoreKind kind)
     {
         await using var test = await TestLedger.CreateAsync(kind);
@@ -181,8 +173,7 @@ public sealed class DisclosureLedgerTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task The_application_account_cannot_update_or_delete_ledger_rows(StoreKind kind)
     {
         await using var test = await TestLedger.CreateAsync(kind);
@@ -194,6 +185,24 @@ public sealed class DisclosureLedgerTests
         await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() =>
             RawSql.ExecuteWithTriggersAsync(test, "DELETE FROM ledger_entries"));
         Assert.Equal(1L, Convert.ToInt64(await RawSql.ScalarAsync(test, "SELECT COUNT(*) FROM ledger_entries"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [BothStores]
+    public async Task A_second_ledger_cannot_write_to_a_store_while_the_first_has_it_open(StoreKind kind)
+    {
+        await using var test = await TestLedger.CreateAsync(kind);
+        await using (var first = await test.OpenAsync())
+        {
+            await first.AppendAsync([SampleEntries.Decision("s0")], Ct);
+
+            var refused = await Assert.ThrowsAsync<LedgerUnavailableException>(() => test.OpenAsync());
+            Assert.Contains("Another ledger is already writing", refused.Message, StringComparison.Ordinal);
+            Assert.True((await LedgerVerifier.VerifyStoreAsync(first.Store, null, Ct)).Succeeded);
+        }
+
+        await using var second = await test.OpenAsync();
+        Assert.Equal([1UL], await second.AppendAsync([SampleEntries.Decision("s1")], Ct));
     }
 
     [Fact]

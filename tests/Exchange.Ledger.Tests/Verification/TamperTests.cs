@@ -11,8 +11,7 @@ public sealed class TamperTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task An_untouched_ledger_verifies(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);
@@ -24,20 +23,36 @@ public sealed class TamperTests
         Assert.Equal(3, report.CheckpointsVerified);
     }
 
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
-    public async Task Changing_one_column_of_a_row_fails_verify_at_that_entry(StoreKind kind)
+    public static TheoryData<StoreKind, string, long, string> DirectEdits()
     {
-        await using var test = await CreateLedgerAsync(kind);
-        await RawSql.ExecuteAsync(test, "UPDATE ledger_entries SET holder_organisation_id = 'someone-else' WHERE sequence = 41");
+        var data = new TheoryData<StoreKind, string, long, string>();
+        foreach (var kind in new[] { StoreKind.Sqlite, StoreKind.Postgres })
+        {
+            // Change one indexed column: every query would lie about this entry.
+            data.Add(kind, "UPDATE ledger_entries SET holder_organisation_id = 'someone-else' WHERE sequence = 41", 41, "indexed columns");
+            data.Add(kind, "DELETE FROM ledger_entries WHERE sequence = 41", 41, "missing");
+            // The last row: only the signed checkpoint still counts it.
+            data.Add(kind, $"DELETE FROM ledger_entries WHERE sequence = {Entries - 1}", Entries - 1, "missing");
+            // Swap two whole rows by their sequence numbers.
+            data.Add(kind, "UPDATE ledger_entries SET sequence = -1 WHERE sequence = 41; UPDATE ledger_entries SET sequence = 41 WHERE sequence = 45; "
+                + "UPDATE ledger_entries SET sequence = 45 WHERE sequence = -1", 41, "says it is entry 45");
+        }
 
-        await AssertFirstBadAsync(test, 41, "indexed columns");
+        return data;
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [MemberData(nameof(DirectEdits))]
+    public async Task Editing_deleting_or_swapping_rows_with_sql_fails_verify_at_the_first_bad_entry(StoreKind kind, string sql, long firstBad, string reason)
+    {
+        await using var test = await CreateLedgerAsync(kind);
+        await RawSql.ExecuteAsync(test, sql);
+
+        await AssertFirstBadAsync(test, firstBad, reason);
+    }
+
+    [Theory]
+    [BothStores]
     public async Task Changing_the_stored_entry_bytes_fails_verify_at_that_entry(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);
@@ -49,8 +64,7 @@ public sealed class TamperTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task A_rewrite_that_keeps_bytes_hash_and_columns_consistent_is_caught_by_the_signed_checkpoint(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);
@@ -70,30 +84,7 @@ public sealed class TamperTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
-    public async Task Deleting_one_row_fails_verify_at_the_missing_entry(StoreKind kind)
-    {
-        await using var test = await CreateLedgerAsync(kind);
-        await RawSql.ExecuteAsync(test, "DELETE FROM ledger_entries WHERE sequence = 41");
-
-        await AssertFirstBadAsync(test, 41, "missing");
-    }
-
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
-    public async Task Deleting_the_last_row_fails_verify_because_a_signed_checkpoint_still_counts_it(StoreKind kind)
-    {
-        await using var test = await CreateLedgerAsync(kind);
-        await RawSql.ExecuteAsync(test, $"DELETE FROM ledger_entries WHERE sequence = {Entries - 1}");
-
-        await AssertFirstBadAsync(test, Entries - 1, "missing");
-    }
-
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Swapping_the_contents_of_two_rows_fails_verify_at_the_first_of_them(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);
@@ -106,21 +97,7 @@ public sealed class TamperTests
     }
 
     [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
-    public async Task Swapping_the_sequence_numbers_of_two_whole_rows_fails_verify_at_the_first_of_them(StoreKind kind)
-    {
-        await using var test = await CreateLedgerAsync(kind);
-        await RawSql.ExecuteAsync(test,
-            "UPDATE ledger_entries SET sequence = -1 WHERE sequence = 41; UPDATE ledger_entries SET sequence = 41 WHERE sequence = 45; "
-            + "UPDATE ledger_entries SET sequence = 45 WHERE sequence = -1");
-
-        await AssertFirstBadAsync(test, 41, "says it is entry 45");
-    }
-
-    [Theory]
-    [InlineData(StoreKind.Sqlite)]
-    [InlineData(StoreKind.Postgres)]
+    [BothStores]
     public async Task Editing_a_stored_checkpoint_fails_verify(StoreKind kind)
     {
         await using var test = await CreateLedgerAsync(kind);

@@ -34,6 +34,7 @@ internal static class LedgerBenchCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var writerCounts = parse.GetValue(writers)!.Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
+            var ownDirectory = parse.GetValue(sqliteDirectory) is null;
             var directory = parse.GetValue(sqliteDirectory) ?? Directory.CreateTempSubdirectory("ledger-bench-");
             var window = TimeSpan.FromSeconds(parse.GetValue(seconds));
             var warm = TimeSpan.FromSeconds(parse.GetValue(warmup));
@@ -55,6 +56,11 @@ internal static class LedgerBenchCommand
                         Console.Error.WriteLine(result.ToString());
                     }
                 }
+            }
+
+            if (ownDirectory)
+            {
+                directory.Delete(recursive: true);
             }
 
             var table = Table(results);

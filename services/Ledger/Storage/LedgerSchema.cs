@@ -1,0 +1,71 @@
+using System.Text;
+
+namespace Exchange.Ledger.Storage;
+
+/// <summary>
+/// The tables both stores share, written once with the dialect's type names. Every review filter
+/// column leads an index; with the sequence as the second key, a filter and the keyset order are
+/// served by the same index (SQLite adds the rowid, which is the sequence, by itself).
+/// </summary>
+internal static class LedgerSchema
+{
+    private static readonly (string Name, string Column, string? Where)[] Indexes =
+    [
+        ("ix_ledger_recorded_at", "recorded_at", null),
+        ("ix_ledger_holder", "holder_organisation_id", null),
+        ("ix_ledger_recipient", "recipient_organisation_id", null),
+        ("ix_ledger_subject", "subject_pseudonym", null),
+        ("ix_ledger_purpose", "purpose", null),
+        ("ix_ledger_legal_basis", "legal_basis_id", null),
+        ("ix_ledger_decision", "decision", null),
+        ("ix_ledger_break_glass", "break_glass", "break_glass = 1"),
+        ("ix_ledger_review_state", "review_state", null),
+        ("ix_ledger_kind", "kind", null),
+        ("ix_ledger_concerns", "concerns_sequence", "concerns_sequence IS NOT NULL"),
+        ("ix_ledger_review_verdict", "review_verdict", "review_verdict IS NOT NULL"),
+    ];
+
+    /// <param name="int64">The 64-bit integer type (the sequence's type must make it SQLite's rowid).</param>
+    /// <param name="bytes">The binary type.</param>
+    /// <param name="sequenceInIndexes">Append the sequence to every index (PostgreSQL has no rowid to do it).</param>
+    public static string Tables(string int64, string bytes, bool sequenceInIndexes)
+    {
+        var sql = new StringBuilder($"""
+            CREATE TABLE IF NOT EXISTS ledger_entries (
+                sequence {int64} PRIMARY KEY,
+                recorded_at {int64} NOT NULL,
+                kind INTEGER NOT NULL,
+                decision_id TEXT NOT NULL,
+                holder_organisation_id TEXT NOT NULL,
+                recipient_organisation_id TEXT NOT NULL,
+                subject_pseudonym TEXT NOT NULL,
+                purpose INTEGER NOT NULL,
+                legal_basis_id TEXT NOT NULL,
+                decision INTEGER NOT NULL,
+                break_glass INTEGER NOT NULL,
+                review_state INTEGER NOT NULL,
+                concerns_sequence {int64} NULL,
+                review_verdict INTEGER NULL,
+                leaf_hash {bytes} NOT NULL,
+                entry {bytes} NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS ledger_checkpoints (
+                tree_size {int64} PRIMARY KEY,
+                signed_at {int64} NOT NULL,
+                note TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS ledger_metadata (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+
+            """);
+        foreach (var (name, column, where) in Indexes)
+        {
+            sql.Append($"CREATE INDEX IF NOT EXISTS {name} ON ledger_entries ({column}{(sequenceInIndexes ? ", sequence" : string.Empty)})");
+            sql.Append(where is null ? ";\n" : $" WHERE {where};\n");
+        }
+
+        return sql.ToString();
+    }
+}
