@@ -37,7 +37,6 @@ public sealed class AssessmentsService(
             "subject.pseudonym",
             "not a pseudonym of your organisation");
         violations.Require(request.Purpose != Purpose.Unspecified && Enum.IsDefined(request.Purpose), "purpose", "a known purpose is required");
-        violations.Require(request.LegalBasis is { Id.Length: > 0 }, "legal_basis.id", "the legal basis is required");
         violations.Require(request.Requester is { ProfessionalId.Length: > 0, Role.Length: > 0 }, "requester", "the acting professional and role are required");
         violations.ThrowIfAny();
 
@@ -53,7 +52,7 @@ public sealed class AssessmentsService(
             {
                 Subject = request.Subject,
                 Purpose = request.Purpose,
-                LegalBasis = request.LegalBasis,
+                LegalBasis = request.LegalBasis ?? new LegalBasisRef(),
                 Requester = request.Requester,
                 LatestOnly = true,
                 Categories = { DataCategory.Safety },

@@ -37,19 +37,26 @@ public sealed class DivergenceWatch(
             return;
         }
 
+        // Each organisation is told for the purpose it is involved for; a holder that is not involved,
+        // for the safety assessment its own assessment served.
         var family = families.FamilyOf(subjects).Order(StringComparer.Ordinal).ToList();
-        var candidates = involvements.ActiveWith(family, time.GetUtcNow()).Select(i => i.OrganisationId)
-            .Append(low.Holder).Append(high.Holder)
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal);
-        foreach (var candidate in candidates)
+        var purposes = involvements.ActiveWith(family, time.GetUtcNow())
+            .Where(i => i.Purpose != Purpose.CaseConference)
+            .GroupBy(i => i.OrganisationId, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First().Purpose, StringComparer.Ordinal);
+        foreach (var holder in new[] { low.Holder, high.Holder })
         {
-            await NotifyAsync(candidate, [low, high], subjects, cancellationToken);
+            purposes.TryAdd(holder, Purpose.SafetyAssessment);
+        }
+
+        foreach (var (candidate, purpose) in purposes.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            await NotifyAsync(candidate, purpose, [low, high], subjects, cancellationToken);
         }
     }
 
     private async Task NotifyAsync(
-        string recipient, IReadOnlyList<CurrentAssessment> pair, IReadOnlyCollection<string> subjects, CancellationToken cancellationToken)
+        string recipient, Purpose purpose, IReadOnlyList<CurrentAssessment> pair, IReadOnlyCollection<string> subjects, CancellationToken cancellationToken)
     {
         var notice = new DivergentAssessments();
         DisclosureReceipt? receipt = null;
@@ -69,7 +76,7 @@ public sealed class DivergenceWatch(
             }
 
             var disclosed = await notifier.DiscloseAsync(
-                assessment.Holder, new Actor { OrganisationId = recipient }, [.. subjects], Purpose.SafetyAssessment, string.Empty,
+                assessment.Holder, new Actor { OrganisationId = recipient }, [.. subjects], purpose, string.Empty,
                 DataCategory.Safety, DisclosureKind.Push, summary, cancellationToken);
             if (disclosed is not { } released)
             {
@@ -84,6 +91,6 @@ public sealed class DivergenceWatch(
         var named = subjects.Select(s => new SubjectRef { Pseudonym = codec.ToOrganisation(s, recipient) }).ToList();
         notice.Subjects.AddRange(named);
         var key = $"divergent:{pair[0].SignalId}:{pair[1].SignalId}:{recipient}";
-        await notifier.DeliverAsync(recipient, key, named, notice, receipt ?? new DisclosureReceipt { Decision = Decision.Permit, Purpose = Purpose.SafetyAssessment }, cancellationToken);
+        await notifier.DeliverAsync(recipient, key, named, notice, receipt ?? new DisclosureReceipt { Decision = Decision.Permit, Purpose = purpose }, cancellationToken);
     }
 }

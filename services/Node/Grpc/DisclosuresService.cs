@@ -30,7 +30,7 @@ public sealed class DisclosuresService(NodeContext node, SignalStore store, Disc
             valid.Requester,
             [valid.Subject],
             request.Purpose,
-            request.LegalBasis.Id,
+            request.LegalBasis?.Id ?? string.Empty,
             request.Categories,
             DisclosureKind.Pull)
         {

@@ -18,7 +18,6 @@ public static class DisclosureRequestValidator
         var actingFor = Subject(request.ActingFor, "acting_for.pseudonym", caller, codec, violations, required: false);
 
         violations.Require(request.Purpose != Purpose.Unspecified && Enum.IsDefined(request.Purpose), "purpose", "a known purpose is required");
-        violations.Require(request.LegalBasis is { Id.Length: > 0 }, "legal_basis.id", "the legal basis is required");
         violations.Require(request.Categories.Count > 0, "categories", "at least one data category is required");
         for (var i = 0; i < request.Categories.Count; i++)
         {

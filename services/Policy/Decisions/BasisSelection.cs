@@ -6,14 +6,14 @@ using Exchange.Policy.Engine.Compilation;
 namespace Exchange.Policy.Decisions;
 
 /// <summary>
-/// A requester states its legal basis; a push or a coordination notice has no requester to state one.
-/// Then the basis is the one the bundle's own rules name for this flow and purpose: the exchange tries
-/// each candidate and keeps the decision that releases most, so the basis in the ledger is the one that decided.
+/// A legal basis is the holder's ground for disclosing. A requester may cite one; a push or a coordination
+/// notice has no requester, and a requester asking several holders at once cannot know each one's ground.
+/// Then the basis is the one the bundle's own rules name for this flow and purpose: the exchange tries each
+/// candidate and keeps the decision that releases most, so the basis in the ledger is the one that decided.
 /// </summary>
 public static class BasisSelection
 {
-    public static bool Needed(DecideRequest request) =>
-        string.IsNullOrEmpty(request.LegalBasis?.Id) && request.Kind is DisclosureKind.Push or DisclosureKind.Lookup;
+    public static bool Needed(DecideRequest request) => string.IsNullOrEmpty(request.LegalBasis?.Id);
 
     public static (DecideRequest Request, PolicyDecision Decision) Decide(PolicyEngine engine, DecideRequest request, in DecisionFacts facts, DateTimeOffset now)
     {
