@@ -36,7 +36,8 @@ dotnet build Exchange.sln -nologo -clp:NoSummary -warnaserror
 
 log "PostgreSQL on 127.0.0.1 for the ledger tests"
 export EXCHANGE_PG_DIR="${TMPDIR:-/tmp}/exchange-test-postgres-$$"
-eval "$(tests/scripts/postgres.sh start)"
+pg_env="$(tests/scripts/postgres.sh start)" || { echo "test.sh: PostgreSQL did not start" >&2; exit 1; }
+eval "$pg_env"
 trap 'tests/scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
 
 log "tests"
