@@ -1,3 +1,4 @@
+using Exchange.Client.Local;
 using System.Globalization;
 using Exchange.Local.Launcher;
 

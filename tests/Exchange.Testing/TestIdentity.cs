@@ -1,3 +1,4 @@
+using Exchange.Client;
 using System.Globalization;
 using Exchange.Identity;
 using Exchange.ServiceDefaults.Security;

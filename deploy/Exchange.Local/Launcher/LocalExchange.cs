@@ -1,3 +1,4 @@
+using Exchange.Client.Local;
 using System.Security.Cryptography.X509Certificates;
 using Exchange.ServiceDefaults.Security;
 

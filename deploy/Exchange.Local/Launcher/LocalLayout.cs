@@ -1,3 +1,4 @@
+using Exchange.Client.Local;
 using System.Reflection;
 
 namespace Exchange.Local.Launcher;

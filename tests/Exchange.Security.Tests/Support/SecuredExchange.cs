@@ -1,3 +1,4 @@
+using Exchange.Client;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
+using Exchange.Client.Local;
 using Exchange.Testing;
 using Grpc.Net.Client;
 
@@ -16,10 +15,9 @@ public sealed class LocalLauncher : IAsyncDisposable
 {
     private readonly Process _launcher;
     private readonly TempDirectory _data;
-    private readonly List<Partner> _partners = [];
-    private readonly List<IDisposable> _clients = [];
+    private readonly List<PartnerConnection> _connections = [];
 
-    private LocalLauncher(Process launcher, TempDirectory data, JsonElement manifest, StringWriter output)
+    private LocalLauncher(Process launcher, TempDirectory data, LocalManifest manifest, StringWriter output)
     {
         _launcher = launcher;
         _data = data;
@@ -27,15 +25,12 @@ public sealed class LocalLauncher : IAsyncDisposable
         Output = output;
     }
 
-    public JsonElement Manifest { get; }
+    public LocalManifest Manifest { get; }
 
     public StringWriter Output { get; }
 
     public string DataDirectory => _data.Path;
 
-    public Uri Gateway => new(Manifest.GetProperty("gateway").GetString()!);
-
-    public X509Certificate2 Ca => X509CertificateLoader.LoadCertificateFromFile(Manifest.GetProperty("ca_certificate").GetString()!);
 
     public static async Task<LocalLauncher> StartAsync()
     {
@@ -75,12 +70,8 @@ public sealed class LocalLauncher : IAsyncDisposable
         }
 
         await Task.Delay(100);
-        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(manifestPath));
-        return new LocalLauncher(launcher, data, manifest.RootElement.Clone(), output);
+        return new LocalLauncher(launcher, data, LocalManifest.Read(manifestPath), output);
     }
-
-    /// <summary>The identity service's issuer, where partner systems get their tokens.</summary>
-    public Uri Issuer => new(Manifest.GetProperty("identity").GetProperty("issuer").GetString()!);
 
     /// <summary>
     /// A demo partner's case system, connecting with the certificate the launcher issued to it and access
@@ -88,30 +79,17 @@ public sealed class LocalLauncher : IAsyncDisposable
     /// </summary>
     public Partner Partner(string organisationId)
     {
-        var entry = PartnerEntry(organisationId);
-        var partner = new Partner(organisationId, Channel(entry, entry.GetProperty("client_id").GetString()!));
-        _partners.Add(partner);
-        return partner;
+        var connection = Manifest.Connect(organisationId);
+        _connections.Add(connection);
+        return new Partner(organisationId, connection.Channel);
     }
 
     /// <summary>A partner's privacy officers' system (exchange.ledger.review only), e.g. to read the ledger.</summary>
     public GrpcChannel Reviewer(string organisationId)
     {
-        var reviewer = PartnerEntry(organisationId).GetProperty("reviewer");
-        var channel = Channel(reviewer, reviewer.GetProperty("client_id").GetString()!);
-        _clients.Add(channel);
-        return channel;
-    }
-
-    private JsonElement PartnerEntry(string organisationId) =>
-        Manifest.GetProperty("partners").EnumerateArray().Single(p => p.GetProperty("id").GetString() == organisationId);
-
-    private GrpcChannel Channel(JsonElement client, string clientId)
-    {
-        var certificate = X509Certificate2.CreateFromPemFile(client.GetProperty("certificate").GetString()!, client.GetProperty("key").GetString()!);
-        var tokens = new PartnerTokenClient(Issuer, Ca, certificate, clientId);
-        _clients.Add(tokens);
-        return PartnerChannel.Create(Gateway, Ca, certificate, tokens);
+        var connection = Manifest.Connect(organisationId, asReviewer: true);
+        _connections.Add(connection);
+        return connection.Channel;
     }
 
     /// <summary>Every file the exchange wrote: logs, traces, databases, keys.</summary>
@@ -131,7 +109,7 @@ public sealed class LocalLauncher : IAsyncDisposable
             await _launcher.WaitForExitAsync(timeout.Token);
         }
 
-        foreach (var pid in Manifest.GetProperty("processes").EnumerateObject().Select(p => p.Value.GetInt32()))
+        foreach (var pid in Manifest.Processes.Values)
         {
             try
             {
@@ -147,14 +125,9 @@ public sealed class LocalLauncher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var partner in _partners)
+        foreach (var connection in _connections)
         {
-            partner.Channel.Dispose();
-        }
-
-        foreach (var client in _clients)
-        {
-            client.Dispose();
+            connection.Dispose();
         }
 
         try

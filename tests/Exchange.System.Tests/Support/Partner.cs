@@ -1,3 +1,4 @@
+using Exchange.Client;
 using Exchange.Contracts.Ledger.V1;
 using Exchange.Contracts.V1;
 using Exchange.Testing;

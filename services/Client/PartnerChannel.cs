@@ -3,7 +3,7 @@ using Exchange.Pki;
 using Grpc.Core;
 using Grpc.Net.Client;
 
-namespace Exchange.Testing;
+namespace Exchange.Client;
 
 /// <summary>A partner organisation's gRPC channel to the gateway: real TLS, its own client certificate, and its access token.</summary>
 public static class PartnerChannel

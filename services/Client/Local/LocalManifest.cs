@@ -1,7 +1,9 @@
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Grpc.Net.Client;
 using System.Text.Json.Serialization;
 
-namespace Exchange.Local.Launcher;
+namespace Exchange.Client.Local;
 
 /// <summary>
 /// .exchange/local.json: what tools and tests need to talk to the running local exchange
@@ -20,6 +22,44 @@ public sealed record LocalManifest(
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Options));
+
+    /// <summary>Reads the manifest a running local exchange wrote (default: .exchange/local.json).</summary>
+    public static LocalManifest Read(string path) =>
+        JsonSerializer.Deserialize<LocalManifest>(File.ReadAllText(path), Options)
+        ?? throw new InvalidDataException($"{path} holds no local exchange manifest.");
+
+    public PartnerManifest Partner(string id) =>
+        Partners.FirstOrDefault(p => p.Id == id) ?? throw new ArgumentException($"The local exchange has no partner '{id}'.", nameof(id));
+
+    /// <summary>
+    /// A partner's case system connected to the gateway: its certificate, a token client bound to it, and the
+    /// channel carrying both. Dispose it when done.
+    /// </summary>
+    public PartnerConnection Connect(string partnerId, bool asReviewer = false)
+    {
+        var partner = Partner(partnerId);
+        var (clientId, certificatePath, keyPath) = asReviewer
+            ? (partner.Reviewer.ClientId, partner.Reviewer.Certificate, partner.Reviewer.Key)
+            : (partner.ClientId, partner.Certificate, partner.Key);
+        var ca = X509CertificateLoader.LoadCertificateFromFile(CaCertificate);
+        var certificate = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
+        var tokens = new PartnerTokenClient(new Uri(Identity.Issuer), ca, certificate, clientId);
+        return new PartnerConnection(partnerId, tokens, PartnerChannel.Create(new Uri(Gateway), ca, certificate, tokens));
+    }
+}
+
+/// <summary>One partner system's connection to the exchange.</summary>
+public sealed class PartnerConnection(string organisationId, PartnerTokenClient tokens, GrpcChannel channel) : IDisposable
+{
+    public string OrganisationId { get; } = organisationId;
+
+    public GrpcChannel Channel { get; } = channel;
+
+    public void Dispose()
+    {
+        Channel.Dispose();
+        tokens.Dispose();
+    }
 }
 
 public sealed record LedgerManifest(

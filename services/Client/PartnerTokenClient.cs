@@ -1,12 +1,12 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Exchange.ServiceDefaults.Hosting;
+using Exchange.Pki;
 using Grpc.Core;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Exchange.Testing;
+namespace Exchange.Client;
 
 /// <summary>How a partner system proves itself at the token endpoint.</summary>
 public enum ClientAuthentication
@@ -46,13 +46,12 @@ public sealed class PartnerTokenClient : IDisposable
         ClientId = clientId;
         Authentication = authentication;
         Scopes = scopes ?? [];
-        var trust = new TrustStore(ca);
         _http = new HttpClient(new SocketsHttpHandler
         {
             SslOptions =
             {
                 ClientCertificates = [clientCertificate],
-                RemoteCertificateValidationCallback = (_, certificate, _, errors) => trust.ValidatesServer(certificate, errors),
+                RemoteCertificateValidationCallback = (_, certificate, _, errors) => PrivateCa.Validates(certificate, ca, errors),
             },
         })
         {
