@@ -6,7 +6,11 @@ using Exchange.Local.Launcher;
 var root = LocalLayout.FindRepositoryRoot();
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var basePort = Option("--base-port") is { } port ? int.Parse(port, CultureInfo.InvariantCulture) : 7400;
-var layout = new LocalLayout(root, Path.GetFullPath(Option("--data") ?? Path.Combine(root, ".exchange")), basePort);
+var layout = new LocalLayout(root, Path.GetFullPath(Option("--data") ?? Path.Combine(root, ".exchange")), basePort)
+{
+    // Calls per second each partner may make at the gateway; raised for load runs (tools/Exchange.Load).
+    PartnerRate = Option("--partner-rate") is { } rate ? int.Parse(rate, CultureInfo.InvariantCulture) : null,
+};
 
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

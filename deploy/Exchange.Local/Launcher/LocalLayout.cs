@@ -6,6 +6,9 @@ namespace Exchange.Local.Launcher;
 /// <summary>Where the local exchange keeps its files: everything under .exchange/ in the repository (git-ignored).</summary>
 public sealed record LocalLayout(string RepositoryRoot, string DataRoot, int BasePort)
 {
+    /// <summary>The gateway's per-partner rate (calls per second); null keeps the gateway's default.</summary>
+    public int? PartnerRate { get; init; }
+
     public string Pki => Path.Combine(DataRoot, "pki");
 
     public string Secrets => Path.Combine(DataRoot, "secrets");

@@ -119,6 +119,12 @@ public static class ServicePlan
             ["Gateway__PlatformRoutes__0__Address"] = Policy(layout).ToString(),
         });
         AddPartners(gateway, "Gateway__Partners", partners);
+        if (layout.PartnerRate is { } rate)
+        {
+            gateway["Gateway__RateLimit__PermitsPerSecond"] = rate.ToString(CultureInfo.InvariantCulture);
+            gateway["Gateway__RateLimit__Burst"] = (2 * rate).ToString(CultureInfo.InvariantCulture);
+        }
+
         for (var i = 0; i < partners.Count; i++)
         {
             gateway[$"Gateway__Partners__{i}__Name"] = partners[i].Name;
