@@ -31,8 +31,10 @@ public sealed class LocalLauncher : IAsyncDisposable
 
     public string DataDirectory => _data.Path;
 
+    public string ManifestPath => Path.Combine(_data.Path, "local.json");
 
-    public static async Task<LocalLauncher> StartAsync()
+
+    public static async Task<LocalLauncher> StartAsync(params string[] launcherArguments)
     {
         var data = new TempDirectory("exchange-local");
         var output = new StringWriter();
@@ -47,6 +49,11 @@ public sealed class LocalLauncher : IAsyncDisposable
                 WorkingDirectory = Repository.Root,
             },
         };
+        foreach (var argument in launcherArguments)
+        {
+            launcher.StartInfo.ArgumentList.Add(argument);
+        }
+
         launcher.OutputDataReceived += (_, e) => { lock (output) { output.WriteLine(e.Data); } };
         launcher.ErrorDataReceived += (_, e) => { lock (output) { output.WriteLine(e.Data); } };
         launcher.Start();
