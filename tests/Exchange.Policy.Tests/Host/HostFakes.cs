@@ -1,0 +1,63 @@
+using Exchange.Contracts.Index.V1;
+using Exchange.Contracts.Ledger.V1;
+using Exchange.Contracts.V1;
+using Exchange.Ledger;
+using Exchange.Ledger.Checkpoints;
+using Exchange.Ledger.Query;
+using Grpc.Core;
+
+namespace Exchange.Policy.Tests.Host;
+
+/// <summary>The ledger as the decision service uses it: appends recorded, or refused as when the disk is gone.</summary>
+public sealed class RecordingLedger : IDisclosureLedger
+{
+    public List<LedgerEntry> Entries { get; } = [];
+
+    public bool Unwritable { get; set; }
+
+    public string Origin => "test";
+
+    public string VerifierKey => "test";
+
+    public ulong Size => (ulong)Entries.Count;
+
+    public ValueTask<IReadOnlyList<ulong>> AppendAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+    {
+        if (Unwritable)
+        {
+            throw new LedgerUnavailableException("disk full");
+        }
+
+        var first = (ulong)Entries.Count;
+        Entries.AddRange(entries);
+        return ValueTask.FromResult<IReadOnlyList<ulong>>([.. Enumerable.Range(0, entries.Count).Select(i => first + (ulong)i)]);
+    }
+
+    public Task<SignedCheckpoint> CheckpointAsync(CancellationToken cancellationToken) => throw new NotSupportedException("not used by decisions");
+
+    public InclusionProof ProveInclusion(ulong sequence, ulong treeSize) => throw new NotSupportedException("not used by decisions");
+
+    public IReadOnlyList<byte[]> ProveConsistency(ulong firstTreeSize, ulong secondTreeSize) => throw new NotSupportedException("not used by decisions");
+
+    public byte[] RootAt(ulong treeSize) => throw new NotSupportedException("not used by decisions");
+
+    public Task<IReadOnlyList<EncodedEntry>> ReadEntriesAsync(ulong fromSequence, int limit, CancellationToken cancellationToken) => throw new NotSupportedException("not used by decisions");
+
+    public Task<LedgerPage> QueryAsync(LedgerQuery query, CancellationToken cancellationToken) => throw new NotSupportedException("not used by decisions");
+}
+
+/// <summary>The index's facts, as the test sets them, or unreachable.</summary>
+public sealed class FakeFacts : RoutingService.RoutingServiceClient
+{
+    public bool Involved { get; set; } = true;
+
+    public bool Unreachable { get; set; }
+
+    public override AsyncUnaryCall<GetFactsResponse> GetFactsAsync(GetFactsRequest request, CallOptions options)
+    {
+        var response = Unreachable
+            ? Task.FromException<GetFactsResponse>(new RpcException(new Status(StatusCode.Unavailable, "index down")))
+            : Task.FromResult(new GetFactsResponse { RecipientInvolved = Involved });
+        return new AsyncUnaryCall<GetFactsResponse>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
+    }
+}
