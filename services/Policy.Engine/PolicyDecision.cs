@@ -1,3 +1,4 @@
+using Exchange.Contracts.Classification;
 using System.Numerics;
 using Exchange.Contracts.Policy.V1;
 using Exchange.Contracts.V1;

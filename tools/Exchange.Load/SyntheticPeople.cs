@@ -1,3 +1,4 @@
+using Exchange.Contracts.Subjects;
 namespace Exchange.Load;
 
 /// <summary>Made-up BSNs that pass the 11-proof, for a load run against a local exchange only.</summary>
@@ -10,23 +11,12 @@ public static class SyntheticPeople
         while (people.Count < count)
         {
             var candidate = random.Next(100_000_000, 999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (PassesElevenProof(candidate))
+            if (Bsn.IsValid(candidate))
             {
                 people.Add(candidate);
             }
         }
 
         return [.. people];
-    }
-
-    private static bool PassesElevenProof(string digits)
-    {
-        var sum = 0;
-        for (var i = 0; i < 8; i++)
-        {
-            sum += (digits[i] - '0') * (9 - i);
-        }
-
-        return (sum - (digits[8] - '0')) % 11 == 0;
     }
 }

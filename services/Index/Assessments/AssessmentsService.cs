@@ -5,6 +5,7 @@ using Exchange.Index.Families;
 using Exchange.Index.Hosting;
 using Exchange.Node.Inbox;
 using Exchange.Node.Pseudonyms;
+using Exchange.Node.Validation;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Identity;
 using Google.Protobuf;
@@ -31,11 +32,7 @@ public sealed class AssessmentsService(
     {
         var caller = CallerIdentity.From(context);
         var violations = new FieldViolations();
-        string? subject = null;
-        violations.Require(
-            request.Subject is not null && codec.TryFromOrganisation(request.Subject.Pseudonym, caller.OrganisationId, out subject),
-            "subject.pseudonym",
-            "not a pseudonym of your organisation");
+        var subject = codec.Translate(request.Subject, caller.OrganisationId, "subject.pseudonym", violations);
         violations.Require(request.Purpose != Purpose.Unspecified && Enum.IsDefined(request.Purpose), "purpose", "a known purpose is required");
         violations.Require(request.Requester is { ProfessionalId.Length: > 0, Role.Length: > 0 }, "requester", "the acting professional and role are required");
         violations.ThrowIfAny();

@@ -30,7 +30,7 @@ public sealed class InvolvementsService(
     {
         var caller = CallerIdentity.From(context);
         var violations = new FieldViolations();
-        var subjects = Subjects(request.Subjects, "subjects", caller, violations);
+        var subjects = codec.TranslateAll(request.Subjects, caller.OrganisationId, "subjects", violations);
         violations.Require(request.ContactPoint is { Team.Length: > 0 }, "contact_point.team", "the team to contact is required");
         violations.Require(request.Purpose != Purpose.Unspecified && System.Enum.IsDefined(request.Purpose), "purpose", "why the organisation is involved is required");
         if (request.Period is not null)
@@ -99,7 +99,7 @@ public sealed class InvolvementsService(
     {
         var caller = CallerIdentity.From(context);
         var violations = new FieldViolations();
-        var subject = Subjects(request.Subject is null ? [] : [request.Subject], "subject.pseudonym", caller, violations);
+        List<string> subject = codec.Translate(request.Subject, caller.OrganisationId, "subject.pseudonym", violations) is { } one ? [one] : [];
         violations.Require(request.LegalBasis is { Id.Length: > 0 }, "legal_basis.id", "the legal basis is required");
         violations.Require(request.Requester is { ProfessionalId.Length: > 0 }, "requester.professional_id", "the acting professional is required");
         violations.ThrowIfAny();
@@ -143,25 +143,6 @@ public sealed class InvolvementsService(
         // The same match told twice (a retried registration) lands once.
         var key = $"match:{recipient.OrganisationId}:{other.OrganisationId}:{Fingerprint(overlap)}";
         await notifier.DeliverAsync(recipient.OrganisationId, key, released.Disclosed.Records[0].Subjects, released.Payload, released.Disclosed.Receipt, cancellationToken);
-    }
-
-    private List<string> Subjects(IReadOnlyList<SubjectRef> references, string field, CallerIdentity caller, FieldViolations violations)
-    {
-        violations.Require(references.Count > 0, field, "at least one person is required");
-        var subjects = new List<string>();
-        for (var i = 0; i < references.Count; i++)
-        {
-            if (codec.TryFromOrganisation(references[i].Pseudonym, caller.OrganisationId, out var exchange))
-            {
-                subjects.Add(exchange);
-            }
-            else
-            {
-                violations.Add(references.Count == 1 && !field.EndsWith('s') ? field : $"{field}[{i}].pseudonym", "not a pseudonym of your organisation");
-            }
-        }
-
-        return [.. subjects.Distinct(StringComparer.Ordinal)];
     }
 
     private Involvement ToContract(InvolvementRecord record, string organisationId)

@@ -1,3 +1,4 @@
+using Exchange.Contracts.Subjects;
 using Exchange.Contracts.V1;
 using Exchange.Node.Pseudonyms;
 using Exchange.ServiceDefaults.Errors;

@@ -7,6 +7,7 @@ using Exchange.Node.Store;
 using Exchange.Node.Validation;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Identity;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
 namespace Exchange.Node.Publishing;
@@ -29,21 +30,23 @@ public sealed class SignalPublisher(
     {
         node.RequireHosted(caller.OrganisationId);
         var violations = new FieldViolations();
-        EnvelopeValidator.Validate(signal, caller.OrganisationId, codec, paths, violations);
+        var subjects = codec.TranslateAll(signal.Subjects, caller.OrganisationId, paths.Subjects, violations);
+        EnvelopeValidator.Validate(signal, caller.OrganisationId, paths, violations);
+        IMessage? payload = null;
         if (EnvelopeValidator.ValidatePayloadType(signal, node.Domain.PayloadPackage, paths.Payload, violations))
         {
-            var payload = Payloads.Unpack(signal.Payload)!;
+            payload = Payloads.Unpack(signal.Payload)!;
             if (_validators.TryGetValue(payload.Descriptor.FullName, out var validator))
             {
                 validator.Validate(payload, signal, paths, violations);
             }
 
-            ValidatePayloadSubjects(payload, caller.OrganisationId, paths.Payload, violations);
+            TranslatePayloadSubjects(payload, caller.OrganisationId, paths.Payload, violations);
         }
 
         violations.ThrowIfAny();
 
-        var stored = ToExchangeForm(signal, caller.OrganisationId);
+        var stored = ToExchangeForm(signal, subjects, payload!, caller.OrganisationId);
         var (result, duplicate) = store.Add(stored);
         if (!duplicate)
         {
@@ -56,25 +59,25 @@ public sealed class SignalPublisher(
         return new PublishResponse { SignalId = result.Id, Duplicate = duplicate };
     }
 
-    private void ValidatePayloadSubjects(Google.Protobuf.IMessage payload, string organisationId, string path, FieldViolations violations)
+    /// <summary>Rewrites the payload's people to exchange pseudonyms in place; one violation if any is not the publisher's own.</summary>
+    private void TranslatePayloadSubjects(IMessage payload, string organisationId, string path, FieldViolations violations)
     {
-        foreach (var pseudonym in SubjectReferences.Collect(payload))
+        var foreign = false;
+        SubjectReferences.Rewrite(payload, pseudonym =>
         {
-            if (!codec.TryFromOrganisation(pseudonym, organisationId, out _))
+            if (codec.TryFromOrganisation(pseudonym, organisationId, out var exchange))
             {
-                violations.Add(path, "names a subject that is not a pseudonym of your organisation");
-                return;
+                return exchange;
             }
-        }
+
+            foreign = true;
+            return pseudonym;
+        });
+        violations.Require(!foreign, path, "names a person by " + OwnPseudonyms.NotOwn);
     }
 
-    private Signal ToExchangeForm(Signal published, string organisationId)
+    private Signal ToExchangeForm(Signal published, IReadOnlyList<string> subjects, IMessage payload, string organisationId)
     {
-        string ToExchange(string pseudonym) =>
-            codec.TryFromOrganisation(pseudonym, organisationId, out var exchange) ? exchange : throw new InvalidOperationException("validated pseudonym did not translate");
-
-        var payload = Payloads.Unpack(published.Payload)!;
-        SubjectReferences.Rewrite(payload, ToExchange);
         var signal = new Signal
         {
             Id = Guid.CreateVersion7().ToString(),
@@ -86,10 +89,7 @@ public sealed class SignalPublisher(
             PublishedAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
         };
         signal.Provenance.RecordedBy.OrganisationId = organisationId;
-        signal.Subjects.AddRange(published.Subjects
-            .Select(s => ToExchange(s.Pseudonym))
-            .Distinct(StringComparer.Ordinal)
-            .Select(s => new SubjectRef { Pseudonym = s }));
+        signal.Subjects.AddRange(subjects.Select(s => new SubjectRef { Pseudonym = s }));
         return signal;
     }
 }

@@ -86,12 +86,13 @@ public sealed partial class SignalRouter(
             request.Subjects.AddRange(stored.Signal.Subjects.Select(s => s.Pseudonym));
             var recipients = (await index.FindRecipientsAsync(request, cancellationToken: cancellationToken)).Recipients;
             var done = routing.DoneRecipients(signalId);
+            DataCategory[] categories = Payloads.Unpack(stored.Signal.Payload) is { } payload ? [.. Redactor.PresentCategories(payload)] : [];
             RpcException? failure = null;
             foreach (var recipient in recipients.Where(r => !done.Contains(r.OrganisationId)))
             {
                 try
                 {
-                    routing.MarkDone(signalId, recipient.OrganisationId, await DeliverAsync(stored, recipient, cancellationToken));
+                    routing.MarkDone(signalId, recipient.OrganisationId, await DeliverAsync(stored, categories, recipient, cancellationToken));
                 }
                 catch (RpcException exception) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -118,10 +119,8 @@ public sealed partial class SignalRouter(
         }
     }
 
-    private async Task<string> DeliverAsync(StoredSignal stored, Recipient recipient, CancellationToken cancellationToken)
+    private async Task<string> DeliverAsync(StoredSignal stored, IReadOnlyCollection<DataCategory> categories, Recipient recipient, CancellationToken cancellationToken)
     {
-        var payload = Payloads.Unpack(stored.Signal.Payload);
-        var categories = payload is null ? [] : Redactor.PresentCategories(payload).Items().ToList();
         var intent = new DisclosureIntent(
             stored.HolderOrganisationId,
             new Actor { OrganisationId = recipient.OrganisationId },

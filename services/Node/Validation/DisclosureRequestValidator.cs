@@ -14,8 +14,8 @@ public static class DisclosureRequestValidator
     public static ValidDisclosureRequest Validate(DisclosureRequest request, CallerIdentity caller, PseudonymCodec codec)
     {
         var violations = new FieldViolations();
-        var subject = Subject(request.Subject, "subject.pseudonym", caller, codec, violations, required: true);
-        var actingFor = Subject(request.ActingFor, "acting_for.pseudonym", caller, codec, violations, required: false);
+        var subject = codec.Translate(request.Subject, caller.OrganisationId, "subject.pseudonym", violations);
+        var actingFor = codec.Translate(request.ActingFor, caller.OrganisationId, "acting_for.pseudonym", violations, required: false);
 
         violations.Require(request.Purpose != Purpose.Unspecified && Enum.IsDefined(request.Purpose), "purpose", "a known purpose is required");
         violations.Require(request.Categories.Count > 0, "categories", "at least one data category is required");
@@ -52,22 +52,5 @@ public static class DisclosureRequestValidator
             Role = requester.Role,
             ProfessionalId = requester.ProfessionalId,
         });
-    }
-
-    private static string? Subject(SubjectRef? reference, string field, CallerIdentity caller, PseudonymCodec codec, FieldViolations violations, bool required)
-    {
-        if (reference is null || reference.Pseudonym.Length == 0)
-        {
-            violations.Require(!required, field, "the subject's pseudonym is required");
-            return null;
-        }
-
-        if (codec.TryFromOrganisation(reference.Pseudonym, caller.OrganisationId, out var exchange))
-        {
-            return exchange;
-        }
-
-        violations.Add(field, "not a pseudonym of your organisation; resolve the person through exchange.v1.Pseudonyms first");
-        return null;
     }
 }

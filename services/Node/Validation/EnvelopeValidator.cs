@@ -1,24 +1,17 @@
 using Exchange.Contracts.Classification;
 using Exchange.Contracts.V1;
-using Exchange.Node.Pseudonyms;
 using Exchange.ServiceDefaults.Errors;
 
 namespace Exchange.Node.Validation;
 
-/// <summary>What every published signal needs, whatever its domain: subjects, provenance, a time.</summary>
+/// <summary>
+/// What every published signal needs, whatever its domain: provenance and a time (its people are checked
+/// as they are translated, see <see cref="OwnPseudonyms"/>).
+/// </summary>
 public static class EnvelopeValidator
 {
-    public static void Validate(Signal signal, string organisationId, PseudonymCodec codec, FieldPaths paths, FieldViolations violations)
+    public static void Validate(Signal signal, string organisationId, FieldPaths paths, FieldViolations violations)
     {
-        violations.Require(signal.Subjects.Count > 0, paths.Subjects, "at least one subject is required");
-        for (var i = 0; i < signal.Subjects.Count; i++)
-        {
-            violations.Require(
-                codec.TryFromOrganisation(signal.Subjects[i].Pseudonym, organisationId, out _),
-                $"{paths.Subjects}[{i}].pseudonym",
-                "not a pseudonym of your organisation; resolve the person through exchange.v1.Pseudonyms first");
-        }
-
         var provenance = signal.Provenance;
         violations.Require(provenance is not null, paths.Provenance, "provenance is required: who recorded this, when, on what it rests");
         if (provenance is not null)

@@ -1,3 +1,4 @@
+using Exchange.Contracts.Classification;
 using Exchange.Contracts.Police.V1;
 using Exchange.Contracts.V1;
 using Exchange.Contracts.VeiligThuis.V1;
@@ -87,6 +88,6 @@ public sealed class RedactorTests
 
         var present = Redactor.PresentCategories(order);
 
-        Assert.Equal([DataCategory.Incident, DataCategory.Measure], present.Items().Order());
+        Assert.Equal([DataCategory.Incident, DataCategory.Measure], present.Order());
     }
 }

@@ -1,3 +1,4 @@
+using Exchange.Contracts.Subjects;
 using System.Text;
 using System.Text.RegularExpressions;
 using Exchange.Contracts.Ledger.V1;
@@ -6,7 +7,6 @@ using Exchange.Contracts.SocialTeam.V1;
 using SupportPlan = Exchange.Contracts.SocialTeam.V1.SupportPlan;
 using Exchange.Contracts.V1;
 using Exchange.Contracts.VeiligThuis.V1;
-using Exchange.Node.Pseudonyms;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.System.Tests.Support;
 using Google.Protobuf.WellKnownTypes;

@@ -1,6 +1,6 @@
-using Exchange.Node.Pseudonyms;
+using Exchange.Contracts.Subjects;
 
-namespace Exchange.Node.Tests.Pseudonyms;
+namespace Exchange.Contracts.Tests.Subjects;
 
 public sealed class BsnTests
 {

@@ -1,18 +1,39 @@
 using System.Collections;
 using System.Numerics;
 using Exchange.Contracts.V1;
-using Exchange.Policy.Engine.Bundle;
 
-namespace Exchange.Policy.Engine.Evaluation;
+namespace Exchange.Contracts.Classification;
 
-/// <summary>A set of data categories, in category number order; a value, so reading a decision allocates nothing.</summary>
+/// <summary>
+/// A set of data categories as a bit mask, in category number order: a value, so deciding and redacting
+/// allocate nothing for it. The policy engine decides in these sets; redaction releases by them.
+/// </summary>
 public readonly record struct CategorySet(uint Mask) : IEnumerable<DataCategory>
 {
+    public static CategorySet Empty => default;
+
     public int Count => BitOperations.PopCount(Mask);
 
     public bool IsEmpty => Mask == 0;
 
-    public bool Contains(DataCategory category) => (int)category is >= 0 and < 32 && (Mask & (1u << (int)category)) != 0;
+    /// <summary>The set of the given categories; <see cref="DataCategory.Unspecified"/> is never a member.</summary>
+    public static CategorySet Of(IEnumerable<DataCategory> categories)
+    {
+        var set = Empty;
+        foreach (var category in categories)
+        {
+            set = set.With(category);
+        }
+
+        return set;
+    }
+
+    public bool Contains(DataCategory category) => (int)category is > 0 and < 32 && (Mask & (1u << (int)category)) != 0;
+
+    public CategorySet With(DataCategory category) =>
+        (int)category is > 0 and < 32 ? new CategorySet(Mask | (1u << (int)category)) : this;
+
+    public CategorySet Union(CategorySet other) => new(Mask | other.Mask);
 
     public Enumerator GetEnumerator() => new(Mask);
 
@@ -20,7 +41,7 @@ public readonly record struct CategorySet(uint Mask) : IEnumerable<DataCategory>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public override string ToString() => string.Join(", ", this.Select(Vocabularies.Categories.NameOf));
+    public override string ToString() => string.Join(", ", this.Select(c => c.ToString()));
 
     public struct Enumerator(uint mask) : IEnumerator<DataCategory>
     {

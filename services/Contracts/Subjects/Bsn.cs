@@ -1,4 +1,4 @@
-namespace Exchange.Node.Pseudonyms;
+namespace Exchange.Contracts.Subjects;
 
 /// <summary>The Dutch citizen service number, checked but never kept.</summary>
 public static class Bsn
