@@ -6,6 +6,12 @@ namespace Exchange.Contracts.Classification;
 /// <summary>Reads the <c>(exchange.v1.category)</c> option that classifies each payload field.</summary>
 public static class Categories
 {
+    private static readonly EnumDescriptor CategoryEnum = ClassificationReflection.Descriptor.FindTypeByName<EnumDescriptor>("DataCategory");
+
+    /// <summary>The category's name as the contracts and the policy bundle write it, e.g. "INCIDENT".</summary>
+    public static string NameOf(DataCategory category) =>
+        CategoryEnum.FindValueByNumber((int)category)?.Name["DATA_CATEGORY_".Length..] ?? ((int)category).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The field's category, or <see cref="DataCategory.Unspecified"/> when it has none.</summary>
     public static DataCategory Of(FieldDescriptor field) =>
         field.GetOptions()?.GetExtension(ClassificationExtensions.Category) ?? DataCategory.Unspecified;

@@ -41,7 +41,7 @@ public readonly record struct CategorySet(uint Mask) : IEnumerable<DataCategory>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    public override string ToString() => string.Join(", ", this.Select(c => c.ToString()));
+    public override string ToString() => string.Join(", ", this.Select(Categories.NameOf));
 
     public struct Enumerator(uint mask) : IEnumerator<DataCategory>
     {
