@@ -1,25 +1,23 @@
 using Exchange.Contracts.Classification;
-using Exchange.Contracts.Police.V1;
 using Exchange.Contracts.V1;
 using Exchange.Index.Families;
+using Exchange.Contracts.VeiligThuis.V1;
 using Exchange.Index.Hosting;
+using Exchange.Node.Assessments;
 using Exchange.Node.Inbox;
 using Exchange.Node.Pseudonyms;
 using Exchange.Node.Validation;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Identity;
-using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
-using ChildProtectionAssessment = Exchange.Contracts.ChildProtection.V1.SafetyAssessment;
-using SocialTeamAssessment = Exchange.Contracts.SocialTeam.V1.SafetyAssessment;
-using VeiligThuisAssessment = Exchange.Contracts.VeiligThuis.V1.SafetyAssessment;
 
 namespace Exchange.Index.Assessments;
 
 /// <summary>
 /// The safety assessments of every domain side by side. The index knows who holds one; each holder
-/// is asked for it on the caller's behalf, so each part is that holder's own decided disclosure.
+/// is asked for it on the caller's behalf, so each part is that holder's own decided disclosure, and a
+/// part the holder may not release is simply absent.
 /// </summary>
 public sealed class AssessmentsService(
     FamilyGraph families,
@@ -66,7 +64,8 @@ public sealed class AssessmentsService(
             }
             catch (RpcException exception) when (exception.StatusCode == StatusCode.PermissionDenied)
             {
-                response.WithheldBy.Add(holder.Key);
+                // Left out without a word: naming the holder would tell that it holds an assessment, which is
+                // itself data the policy did not release.
             }
         }
 
@@ -86,23 +85,11 @@ public sealed class AssessmentsService(
             Provenance = record.Provenance,
             DecisionId = decisionId,
         };
-        switch (Payloads.Unpack(record.Payload))
+        if (SafetyAssessments.Read(Payloads.Unpack(record.Payload)) is { } reading)
         {
-            case VeiligThuisAssessment a:
-                (view.Score, view.AssessedAt, view.ViolenceType) = (a.Score, a.AssessedAt, a.ViolenceType.ToString());
-                break;
-            case RiskAssessment a:
-                (view.Score, view.AssessedAt) = (a.Score, a.AssessedAt);
-                break;
-            case ChildProtectionAssessment a:
-                (view.Score, view.AssessedAt) = (a.Score, a.AssessedAt);
-                break;
-            case SocialTeamAssessment a:
-                (view.Score, view.AssessedAt) = (a.Score, a.AssessedAt);
-                break;
-            case IMessage:
-            case null:
-                break;
+            view.Score = reading.Score ?? 0;
+            view.AssessedAt = reading.AssessedAt;
+            view.ViolenceType = reading.ViolenceType == ViolenceType.Unspecified ? string.Empty : reading.ViolenceType.ToString();
         }
 
         return view;

@@ -59,7 +59,7 @@ public sealed class DivergenceWatch(
         string recipient, Purpose purpose, IReadOnlyList<CurrentAssessment> pair, IReadOnlyCollection<string> subjects, CancellationToken cancellationToken)
     {
         var notice = new DivergentAssessments();
-        DisclosureReceipt? receipt = null;
+        var receipts = new List<DisclosureReceipt>(pair.Count);
         foreach (var assessment in pair)
         {
             var summary = new AssessmentSummary
@@ -85,12 +85,13 @@ public sealed class DivergenceWatch(
             }
 
             notice.Assessments.Add((AssessmentSummary)released.Payload);
-            receipt ??= released.Disclosed.Receipt;
+            receipts.Add(released.Disclosed.Receipt);
         }
 
+        // The pair has two holders, so at least one part is another organisation's, decided above.
         var named = subjects.Select(s => new SubjectRef { Pseudonym = codec.ToOrganisation(s, recipient) }).ToList();
         notice.Subjects.AddRange(named);
         var key = $"divergent:{pair[0].SignalId}:{pair[1].SignalId}:{recipient}";
-        await notifier.DeliverAsync(recipient, key, named, notice, receipt ?? new DisclosureReceipt { Decision = Decision.Permit, Purpose = purpose }, cancellationToken);
+        await notifier.DeliverAsync(recipient, key, named, notice, receipts[0], cancellationToken);
     }
 }
