@@ -1,6 +1,7 @@
 using Exchange.Contracts.Index.V1;
 using Exchange.Contracts.VeiligThuis.V1;
 using Exchange.Index.Storage;
+using Exchange.Node.Store;
 using Microsoft.Data.Sqlite;
 
 namespace Exchange.Index.Families;
@@ -50,92 +51,74 @@ public sealed class FamilyGraph(IndexDatabase database, TimeProvider time)
     /// <summary>Everyone in the families of these people, including themselves.</summary>
     public IReadOnlySet<string> FamilyOf(IEnumerable<string> subjects)
     {
-        using var connection = database.Open();
         var members = new HashSet<string>(subjects, StringComparer.Ordinal);
-        foreach (var subject in members.ToList())
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT m.subject FROM family_members f JOIN family_members m ON m.family_id = f.family_id
+            WHERE f.subject IN ({command.InList("s", members)})
+            """;
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT m.subject FROM family_members f JOIN family_members m ON m.family_id = f.family_id WHERE f.subject = $s";
-            command.Parameters.AddWithValue("$s", subject);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                members.Add(reader.GetString(0));
-            }
+            members.Add(reader.GetString(0));
         }
 
         return members;
     }
 
     /// <summary>The newest violence-type indication recorded for anyone in these people's families.</summary>
-    public ViolenceType ViolenceTypeOf(IEnumerable<string> subjects)
-    {
-        var family = FamilyOf(subjects);
-        using var connection = database.Open();
-        var latest = (At: long.MinValue, Type: ViolenceType.Unspecified);
-        foreach (var member in family)
-        {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT violence_type, recorded_at FROM violence_indications WHERE subject = $s ORDER BY recorded_at DESC, signal_id DESC LIMIT 1";
-            command.Parameters.AddWithValue("$s", member);
-            using var reader = command.ExecuteReader();
-            if (reader.Read() && reader.GetInt64(1) > latest.At)
-            {
-                latest = (reader.GetInt64(1), (ViolenceType)reader.GetInt32(0));
-            }
-        }
+    public ViolenceType ViolenceTypeOf(IEnumerable<string> subjects) => ViolenceTypeIn(FamilyOf(subjects));
 
-        return latest.Type;
+    /// <summary>The newest violence-type indication recorded for anyone of a family.</summary>
+    public ViolenceType ViolenceTypeIn(IReadOnlySet<string> family)
+    {
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT violence_type FROM violence_indications WHERE subject IN ({command.InList("s", family)})
+            ORDER BY recorded_at DESC, signal_id DESC LIMIT 1
+            """;
+        return command.ExecuteScalar() is long type ? (ViolenceType)type : ViolenceType.Unspecified;
     }
 
     /// <summary>
     /// True when the professional acts for a parent whose (ex-)partner belongs to the family the data is
     /// about, and the data is not about that parent: the other parent's side.
     /// </summary>
-    public bool IsOtherParentSide(string actingFor, IReadOnlyCollection<string> subjects)
+    public bool IsOtherParentSide(string actingFor, IReadOnlyCollection<string> subjects) =>
+        IsOtherParentSide(actingFor, subjects, FamilyOf(subjects));
+
+    /// <inheritdoc cref="IsOtherParentSide(string, IReadOnlyCollection{string})"/>
+    public bool IsOtherParentSide(string actingFor, IReadOnlyCollection<string> subjects, IReadOnlySet<string> family)
     {
         if (string.IsNullOrEmpty(actingFor) || subjects.Contains(actingFor))
         {
             return false;
         }
 
-        var family = FamilyOf(subjects);
         using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT second FROM partner_pairs WHERE first = $a";
+        command.CommandText = $"SELECT 1 FROM partner_pairs WHERE first = $a AND second IN ({command.InList("s", family)}) LIMIT 1";
         command.Parameters.AddWithValue("$a", actingFor);
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            if (family.Contains(reader.GetString(0)))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return command.ExecuteScalar() is not null;
     }
 
     /// <summary>The newest assessment of each holder about these people's families.</summary>
     public IReadOnlyList<CurrentAssessment> CurrentAssessments(IEnumerable<string> subjects)
     {
-        var family = FamilyOf(subjects);
         using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT signal_id, holder, payload_type, score, recorded_at FROM assessments WHERE subject IN ({command.InList("s", FamilyOf(subjects))})";
+        using var reader = command.ExecuteReader();
         var newest = new Dictionary<string, CurrentAssessment>(StringComparer.Ordinal);
-        foreach (var member in family)
+        while (reader.Read())
         {
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT signal_id, holder, payload_type, score, recorded_at FROM assessments WHERE subject = $s";
-            command.Parameters.AddWithValue("$s", member);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
+            var assessment = new CurrentAssessment(reader.GetString(0), reader.GetString(1), reader.GetString(2), (uint)reader.GetInt64(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
+            if (!newest.TryGetValue(assessment.Holder, out var known) || known.RecordedAt < assessment.RecordedAt
+                || (known.RecordedAt == assessment.RecordedAt && string.CompareOrdinal(known.SignalId, assessment.SignalId) < 0))
             {
-                var assessment = new CurrentAssessment(reader.GetString(0), reader.GetString(1), reader.GetString(2), (uint)reader.GetInt64(3), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(4)));
-                if (!newest.TryGetValue(assessment.Holder, out var known) || known.RecordedAt < assessment.RecordedAt
-                    || (known.RecordedAt == assessment.RecordedAt && string.CompareOrdinal(known.SignalId, assessment.SignalId) < 0))
-                {
-                    newest[assessment.Holder] = assessment;
-                }
+                newest[assessment.Holder] = assessment;
             }
         }
 

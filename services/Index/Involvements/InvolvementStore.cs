@@ -1,5 +1,6 @@
 using Exchange.Contracts.V1;
 using Exchange.Index.Storage;
+using Exchange.Node.Store;
 using Google.Protobuf;
 
 namespace Exchange.Index.Involvements;
@@ -58,7 +59,10 @@ public sealed class InvolvementStore(IndexDatabase database)
     public InvolvementRecord? Get(string id)
     {
         using var connection = database.Open();
-        return Read(connection, "i.id = $p", id).FirstOrDefault();
+        using var command = connection.CreateCommand();
+        command.CommandText = Select("i.id = $id");
+        command.Parameters.AddWithValue("$id", id);
+        return Read(command).FirstOrDefault();
     }
 
     public void End(string id, DateTimeOffset at)
@@ -75,30 +79,19 @@ public sealed class InvolvementStore(IndexDatabase database)
     public IReadOnlyList<InvolvementRecord> ActiveWith(IEnumerable<string> subjects, DateTimeOffset now)
     {
         using var connection = database.Open();
-        var found = new Dictionary<string, InvolvementRecord>(StringComparer.Ordinal);
-        foreach (var subject in subjects.Distinct(StringComparer.Ordinal))
-        {
-            foreach (var involvement in Read(connection, "i.id IN (SELECT involvement_id FROM involvement_subjects WHERE subject = $p)", subject))
-            {
-                if (involvement.IsActive(now))
-                {
-                    found[involvement.Id] = involvement;
-                }
-            }
-        }
-
-        return [.. found.Values.OrderBy(i => i.Start).ThenBy(i => i.Id, StringComparer.Ordinal)];
+        using var command = connection.CreateCommand();
+        command.CommandText = Select($"i.ended_at IS NULL AND i.id IN (SELECT involvement_id FROM involvement_subjects WHERE subject IN ({command.InList("s", subjects.Distinct(StringComparer.Ordinal))}))");
+        return [.. Read(command).Where(i => i.IsActive(now)).OrderBy(i => i.Start).ThenBy(i => i.Id, StringComparer.Ordinal)];
     }
 
-    private static List<InvolvementRecord> Read(Microsoft.Data.Sqlite.SqliteConnection connection, string where, string parameter)
+    private static string Select(string where) => $"""
+        SELECT i.id, i.organisation_id, i.purpose, i.contact_point, i.period_start, i.period_end, i.ended_at,
+               (SELECT group_concat(subject, ' ') FROM involvement_subjects s WHERE s.involvement_id = i.id)
+        FROM involvements i WHERE {where}
+        """;
+
+    private static List<InvolvementRecord> Read(Microsoft.Data.Sqlite.SqliteCommand command)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT i.id, i.organisation_id, i.purpose, i.contact_point, i.period_start, i.period_end, i.ended_at,
-                   (SELECT group_concat(subject, ' ') FROM involvement_subjects s WHERE s.involvement_id = i.id)
-            FROM involvements i WHERE {where}
-            """;
-        command.Parameters.AddWithValue("$p", parameter);
         using var reader = command.ExecuteReader();
         var result = new List<InvolvementRecord>();
         while (reader.Read())

@@ -49,13 +49,15 @@ public sealed class RoutingGrpcService(
         var active = involvements.ActiveWith(request.Subjects, time.GetUtcNow())
             .Where(i => i.OrganisationId == request.RecipientOrganisationId)
             .ToList();
+        // Every decision asks this: the family is looked up once and both family facts read from it.
+        var family = families.FamilyOf(request.Subjects);
         return Task.FromResult(new GetFactsResponse
         {
             RecipientDomain = partners.DomainOf(request.RecipientOrganisationId),
             RecipientInvolved = active.Any(i => i.Purpose != Contracts.V1.Purpose.CaseConference),
             RecipientInCaseConference = active.Any(i => i.Purpose == Contracts.V1.Purpose.CaseConference),
-            ViolenceType = request.Subjects.Count == 0 ? default : families.ViolenceTypeOf(request.Subjects),
-            ActingForOtherParent = families.IsOtherParentSide(request.ActingFor, request.Subjects),
+            ViolenceType = families.ViolenceTypeIn(family),
+            ActingForOtherParent = families.IsOtherParentSide(request.ActingFor, request.Subjects, family),
         });
     }
 

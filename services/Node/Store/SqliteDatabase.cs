@@ -36,3 +36,21 @@ public abstract class SqliteDatabase
         return connection;
     }
 }
+
+public static class SqliteCommandExtensions
+{
+    /// <summary>Adds one parameter per value and returns the list to put in <c>IN (...)</c>: one query for a set, not one per member.</summary>
+    public static string InList(this SqliteCommand command, string prefix, IEnumerable<string> values)
+    {
+        var names = new List<string>();
+        foreach (var value in values)
+        {
+            var name = $"${prefix}{names.Count.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+            command.Parameters.AddWithValue(name, value);
+            names.Add(name);
+        }
+
+        // IN () is a syntax error; IN (NULL) matches nothing.
+        return names.Count == 0 ? "NULL" : string.Join(", ", names);
+    }
+}
