@@ -185,7 +185,7 @@ internal static class BundleParser
         return new BundleTestCase(
             m.RequiredString("name"),
             request is null ? EmptyRequest : ReadTestRequest(request),
-            facts is null ? new TestFactsDefinition(false, false, Contracts.VeiligThuis.V1.ViolenceType.Unspecified, false) : ReadTestFacts(facts),
+            facts is null ? new TestFactsDefinition(false, false, Contracts.V1.ViolenceType.Unspecified, false) : ReadTestFacts(facts),
             m.OptionalTime("at"),
             expect is null ? EmptyExpectation : ReadExpectation(expect),
             m.Location);
@@ -210,7 +210,7 @@ internal static class BundleParser
     private static TestFactsDefinition ReadTestFacts(MappingReader f) => new(
         f.Flag("involved"),
         f.Flag("case_conference"),
-        f.OptionalEnum("violence_type", Vocabularies.ViolenceTypes, allowUnspecified: true) ?? Contracts.VeiligThuis.V1.ViolenceType.Unspecified,
+        f.OptionalEnum("violence_type", Vocabularies.ViolenceTypes, allowUnspecified: true) ?? Contracts.V1.ViolenceType.Unspecified,
         f.Flag("acting_for_other_parent"));
 
     private static TestExpectation ReadExpectation(MappingReader e)

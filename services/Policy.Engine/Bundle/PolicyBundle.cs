@@ -1,5 +1,4 @@
 using Exchange.Contracts.V1;
-using Exchange.Contracts.VeiligThuis.V1;
 
 namespace Exchange.Policy.Engine.Bundle;
 

@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using Exchange.Contracts.V1;
-using Exchange.Contracts.VeiligThuis.V1;
 using Exchange.Policy.Engine.Bundle;
 
 namespace Exchange.Policy.Engine.Rules;
