@@ -1,7 +1,7 @@
 using Exchange.Contracts.Index.V1;
 using Exchange.Contracts.V1;
 using Exchange.Index.Storage;
-using Exchange.Node.Store;
+using Exchange.Disclosure.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Exchange.Index.Families;

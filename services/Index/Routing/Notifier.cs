@@ -1,9 +1,8 @@
 using Exchange.Contracts.Node.V1;
 using Exchange.Contracts.V1;
 using Exchange.Index.Hosting;
-using Exchange.Node.Disclosure;
-using Exchange.Node.Inbox;
-using Exchange.Node.Store;
+using Exchange.Disclosure.Flow;
+using Exchange.Disclosure.Delivery;
 using Exchange.ServiceDefaults.Errors;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -72,7 +71,7 @@ public sealed class Notifier(DisclosureFlow flow, IInboxDelivery inboxes, Partne
         }, cancellationToken);
     }
 
-    private StoredSignal Synthetic(string holder, IReadOnlyList<string> subjects, IMessage payload)
+    private Signal Synthetic(string holder, IReadOnlyList<string> subjects, IMessage payload)
     {
         var signal = new Signal
         {
@@ -83,6 +82,6 @@ public sealed class Notifier(DisclosureFlow flow, IInboxDelivery inboxes, Partne
             Payload = Any.Pack(payload),
         };
         signal.Subjects.AddRange(subjects.Select(s => new SubjectRef { Pseudonym = s }));
-        return new StoredSignal(signal.Id, holder, payload.Descriptor.FullName, time.GetUtcNow(), signal);
+        return signal;
     }
 }

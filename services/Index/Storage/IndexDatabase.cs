@@ -1,4 +1,4 @@
-using Exchange.Node.Store;
+using Exchange.Disclosure.Storage;
 
 namespace Exchange.Index.Storage;
 

@@ -1,5 +1,5 @@
 using Exchange.Contracts.V1;
-using Exchange.Node.Disclosure;
+using Exchange.Disclosure.Flow;
 using Google.Protobuf.WellKnownTypes;
 
 namespace Exchange.Node.Inbox;

@@ -2,10 +2,10 @@ using Exchange.Contracts.Classification;
 using Exchange.Contracts.Index.V1;
 using Exchange.Contracts.Node.V1;
 using Exchange.Contracts.V1;
-using Exchange.Node.Disclosure;
-using Exchange.Node.Inbox;
+using Exchange.Disclosure.Flow;
+using Exchange.Disclosure.Delivery;
 using Exchange.Node.Publishing;
-using Exchange.Node.Redaction;
+using Exchange.Disclosure.Redaction;
 using Exchange.Node.Store;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
@@ -138,7 +138,7 @@ public sealed partial class SignalRouter(
         Disclosed disclosed;
         try
         {
-            disclosed = await flow.DiscloseAsync(intent, [stored], cancellationToken);
+            disclosed = await flow.DiscloseAsync(intent, [stored.Signal], cancellationToken);
         }
         catch (RpcException exception) when (exception.StatusCode is StatusCode.PermissionDenied or StatusCode.InvalidArgument)
         {

@@ -4,15 +4,14 @@ using Exchange.Contracts.Classification;
 using Exchange.Contracts.Ledger.V1;
 using Exchange.Contracts.Policy.V1;
 using Exchange.Contracts.V1;
-using Exchange.Node.Pseudonyms;
-using Exchange.Node.Redaction;
-using Exchange.Node.Store;
+using Exchange.Disclosure.Pseudonyms;
+using Exchange.Disclosure.Redaction;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Telemetry;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
-namespace Exchange.Node.Disclosure;
+namespace Exchange.Disclosure.Flow;
 
 /// <summary>What left the holder, and the receipt the recipient gets with it.</summary>
 public sealed record Disclosed(DisclosureReceipt Receipt, IReadOnlyList<Signal> Records, DecideResponse Decision);
@@ -24,7 +23,7 @@ public sealed record Disclosed(DisclosureReceipt Receipt, IReadOnlyList<Signal> 
 /// </summary>
 public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCodec codec, IEnumerable<IHolderNotices> holderNotices)
 {
-    public async Task<Disclosed> DiscloseAsync(DisclosureIntent intent, IReadOnlyList<StoredSignal> records, CancellationToken cancellationToken)
+    public async Task<Disclosed> DiscloseAsync(DisclosureIntent intent, IReadOnlyList<Signal> records, CancellationToken cancellationToken)
     {
         using var activity = ExchangeTelemetry.Source.StartActivity("disclose");
         activity?.SetTag("exchange.holder", intent.HolderOrganisationId);
@@ -45,7 +44,7 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
         var disclosed = new List<Signal>(records.Count);
         foreach (var record in records)
         {
-            if (Release(record.Signal, released, intent) is { } signal)
+            if (Release(record, released, intent) is { } signal)
             {
                 disclosed.Add(signal);
             }

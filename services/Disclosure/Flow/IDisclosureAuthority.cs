@@ -1,7 +1,7 @@
 using Exchange.Contracts.Ledger.V1;
 using Exchange.Contracts.Policy.V1;
 
-namespace Exchange.Node.Disclosure;
+namespace Exchange.Disclosure.Flow;
 
 /// <summary>
 /// The policy service as a node sees it: it decides (and logs the decision) and takes the receipt

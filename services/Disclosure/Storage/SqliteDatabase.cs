@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Exchange.Node.Store;
+namespace Exchange.Disclosure.Storage;
 
 /// <summary>
 /// A service's own SQLite file: WAL for concurrent readers, synchronous=FULL because what a service

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Exchange.Contracts.Node.V1;
 using Grpc.Net.Client;
 
-namespace Exchange.Node.Inbox;
+namespace Exchange.Disclosure.Delivery;
 
 /// <summary>One gRPC channel per peer service, reused for every call to it.</summary>
 public sealed class PeerChannels : IAsyncDisposable

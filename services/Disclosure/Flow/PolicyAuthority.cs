@@ -4,7 +4,7 @@ using Exchange.ServiceDefaults.Errors;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
-namespace Exchange.Node.Disclosure;
+namespace Exchange.Disclosure.Flow;
 
 /// <summary>
 /// Calls the policy service and its ledger. Failures are translated so that the caller of the node

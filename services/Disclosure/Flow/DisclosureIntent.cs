@@ -1,6 +1,6 @@
 using Exchange.Contracts.V1;
 
-namespace Exchange.Node.Disclosure;
+namespace Exchange.Disclosure.Flow;
 
 /// <summary>
 /// One disclosure to be decided: the question "may holder H disclose categories C about subjects S

@@ -1,4 +1,4 @@
-namespace Exchange.Node.Pseudonyms;
+namespace Exchange.Disclosure.Pseudonyms;
 
 /// <summary>
 /// The exchange's pseudonymisation secret: 32 random bytes, base64, from configuration or a secret

@@ -5,7 +5,7 @@ using Exchange.Contracts.V1;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
-namespace Exchange.Node.Redaction;
+namespace Exchange.Disclosure.Redaction;
 
 /// <summary>
 /// Removes every field whose category was not released, walking the message by protobuf reflection.

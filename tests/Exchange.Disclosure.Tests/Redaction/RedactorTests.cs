@@ -2,9 +2,9 @@ using Exchange.Contracts.Classification;
 using Exchange.Contracts.Police.V1;
 using Exchange.Contracts.V1;
 using Exchange.Contracts.VeiligThuis.V1;
-using Exchange.Node.Redaction;
+using Exchange.Disclosure.Redaction;
 
-namespace Exchange.Node.Tests.Redaction;
+namespace Exchange.Disclosure.Tests.Redaction;
 
 public sealed class RedactorTests
 {

@@ -1,4 +1,4 @@
-namespace Exchange.Node.Pseudonyms;
+namespace Exchange.Disclosure.Pseudonyms;
 
 /// <summary>Lower-case RFC 4648 base32 without padding: pseudonyms survive case-insensitive systems and URLs.</summary>
 internal static class Base32

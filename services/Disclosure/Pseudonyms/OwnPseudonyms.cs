@@ -1,8 +1,7 @@
 using Exchange.Contracts.V1;
-using Exchange.Node.Pseudonyms;
 using Exchange.ServiceDefaults.Errors;
 
-namespace Exchange.Node.Validation;
+namespace Exchange.Disclosure.Pseudonyms;
 
 /// <summary>
 /// Turns the people a caller names (in its own pseudonyms) into exchange pseudonyms, with a violation on the

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Exchange.Node.Pseudonyms;
+namespace Exchange.Disclosure.Pseudonyms;
 
 /// <summary>
 /// Pseudonyms without a lookup table. A person's exchange pseudonym is a keyed hash of the BSN

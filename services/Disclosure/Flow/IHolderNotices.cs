@@ -1,6 +1,6 @@
 using Exchange.Contracts.V1;
 
-namespace Exchange.Node.Disclosure;
+namespace Exchange.Disclosure.Flow;
 
 /// <summary>Tells a holder about a disclosure of its data that it must know of (break-glass, notify-holder obligations).</summary>
 public interface IHolderNotices

@@ -4,7 +4,7 @@ using Exchange.Contracts.V1;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
-namespace Exchange.Node.Redaction;
+namespace Exchange.Disclosure.Redaction;
 
 /// <summary>
 /// Finds every <c>exchange.v1.SubjectRef</c> in a message, at any depth, so that pseudonyms can be

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using Exchange.Node.Pseudonyms;
+using Exchange.Disclosure.Pseudonyms;
 
-namespace Exchange.Node.Tests.Pseudonyms;
+namespace Exchange.Disclosure.Tests.Pseudonyms;
 
 public sealed class PseudonymCodecTests
 {
