@@ -1,25 +1,32 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using Exchange.Contracts.Classification;
-using Exchange.Contracts.Ledger.V1;
+using Exchange.Contracts.Ledger;
 using Exchange.Contracts.Policy.V1;
 using Exchange.Contracts.V1;
 using Exchange.Disclosure.Pseudonyms;
 using Exchange.Disclosure.Redaction;
-using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Telemetry;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
 namespace Exchange.Disclosure.Flow;
 
-/// <summary>What left the holder, and the receipt the recipient gets with it.</summary>
-public sealed record Disclosed(DisclosureReceipt Receipt, IReadOnlyList<Signal> Records, DecideResponse Decision);
+/// <summary>
+/// What a disclosure came to: the receipt the recipient is given (with every denied category's reason as it may
+/// be told), the records that left (none when denied), and the policy's decision.
+/// </summary>
+public sealed record Disclosed(DisclosureReceipt Receipt, IReadOnlyList<Signal> Records, DecideResponse Response)
+{
+    /// <summary>True when nothing was released: the gRPC edge answers PermissionDenied (see <see cref="DisclosureStatus"/>).</summary>
+    public bool IsDenied => Response.Decision is not (Decision.Permit or Decision.PartialPermit);
+}
 
 /// <summary>
 /// The one disclosure mechanism, for pulls and pushes alike, in the order that makes it safe:
 /// decide (the policy service logs the decision before answering), then redact, then record the
-/// release, and only then hand the records over. Any failure before the hand-over releases nothing.
+/// release, and only then hand the records over. A denial is a result, not an error; any failure before
+/// the hand-over (policy or ledger unreachable) throws Unavailable and releases nothing.
 /// </summary>
 public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCodec codec, IEnumerable<IHolderNotices> holderNotices)
 {
@@ -30,14 +37,13 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
         activity?.SetTag("exchange.recipient", intent.Recipient.OrganisationId);
         activity?.SetTag("exchange.purpose", intent.Purpose.ToString());
 
-        var decision = await authority.DecideAsync(ToDecideRequest(intent), cancellationToken);
+        var request = ToDecideRequest(intent);
+        var decision = await authority.DecideAsync(request, cancellationToken);
         activity?.SetTag("exchange.decision", decision.Decision.ToString());
+        var receipt = ToReceipt(intent, decision);
         if (decision.Decision is not (Decision.Permit or Decision.PartialPermit))
         {
-            RpcErrors.PermissionDenied(
-                decision.ReasonCode.Length > 0 ? decision.ReasonCode : ReasonCodes.DeniedByPolicy,
-                "The disclosure was denied by policy; the denial is recorded in the ledger.",
-                new Dictionary<string, string> { ["decision_id"] = decision.DecisionId, ["bundle_hash"] = decision.BundleHash });
+            return new Disclosed(receipt, [], decision);
         }
 
         var released = CategorySet.Of(decision.Released);
@@ -50,9 +56,8 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
             }
         }
 
-        await authority.RecordReleaseAsync(Receipts(intent, decision, Digest(disclosed)), cancellationToken);
-        var receipt = ToReceipt(intent, decision);
-        if (intent.BreakGlassJustification is not null || decision.Obligations.Any(o => o.Kind == ObligationKind.NotifyHolder))
+        await authority.RecordReleaseAsync(DisclosureEntries.Releases(request, decision, Digest(disclosed), ExchangeTelemetry.CurrentTraceId), cancellationToken);
+        if (decision.BreakGlassUsed || decision.Obligations.Any(o => o.Kind == ObligationKind.NotifyHolder))
         {
             await NotifyHolderAsync(intent, decision, receipt, cancellationToken);
         }
@@ -61,13 +66,15 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
     }
 
     /// <summary>
-    /// The record as the recipient may see it: unreleased fields cleared, subjects translated to the
-    /// recipient's pseudonyms, and the envelope naming only people the released fields (or the request) name.
-    /// Null when nothing of the payload may be released.
+    /// The record as the recipient may see it, or null when none of it may be seen. A record reveals its own
+    /// category by existing (its type name, its times, its provenance): without that category released it does not
+    /// appear at all. Otherwise unreleased fields are cleared, sources whose kind reveals an unreleased category are
+    /// left out, subjects are translated to the recipient's pseudonyms, and the envelope names only people the
+    /// released fields (or the request) name.
     /// </summary>
     private Signal? Release(Signal stored, CategorySet released, DisclosureIntent intent)
     {
-        if (Payloads.Unpack(stored.Payload) is not { } payload)
+        if (Payloads.Unpack(stored.Payload) is not { } payload || !released.Contains(Categories.OfRecord(payload.Descriptor)))
         {
             return null;
         }
@@ -87,7 +94,7 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
         {
             Id = stored.Id,
             HolderOrganisationId = stored.HolderOrganisationId,
-            Provenance = stored.Provenance,
+            Provenance = Redactor.RedactProvenance(stored.Provenance, released),
             OccurredAt = stored.OccurredAt,
             PublishedAt = stored.PublishedAt,
             Payload = Any.Pack(redacted),
@@ -98,19 +105,34 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
         return signal;
     }
 
-    /// <summary>The holder learns who received what under break-glass, in its own pseudonyms.</summary>
+    /// <summary>
+    /// The holder learns of a release it must know of, in its own pseudonyms: one made by break-glass (waiting for
+    /// its privacy officers' review), or one a rule says it is told of.
+    /// </summary>
     private async Task NotifyHolderAsync(DisclosureIntent intent, DecideResponse decision, DisclosureReceipt receipt, CancellationToken cancellationToken)
     {
         var holder = intent.HolderOrganisationId;
         var subjects = intent.Subjects.Select(s => new SubjectRef { Pseudonym = codec.ToOrganisation(s, holder) }).ToList();
-        var notice = new BreakGlassNotice
-        {
-            DecisionId = decision.DecisionId,
-            Recipient = intent.Recipient,
-            Justification = intent.BreakGlassJustification ?? string.Empty,
-            Released = { decision.Released },
-        };
-        notice.Subjects.AddRange(subjects);
+        IMessage notice = decision.BreakGlassUsed
+            ? new BreakGlassNotice
+            {
+                DecisionId = decision.DecisionId,
+                Recipient = intent.Recipient,
+                Subjects = { subjects },
+                Justification = intent.BreakGlassJustification ?? string.Empty,
+                Released = { decision.Released },
+                Purpose = intent.Purpose,
+                LegalBasis = decision.LegalBasis,
+            }
+            : new DisclosureNotice
+            {
+                DecisionId = decision.DecisionId,
+                Recipient = intent.Recipient,
+                Subjects = { subjects },
+                Purpose = intent.Purpose,
+                LegalBasis = decision.LegalBasis,
+                Released = { decision.Released },
+            };
         foreach (var notices in holderNotices)
         {
             await notices.NotifyAsync(holder, "holder-notice:" + decision.DecisionId, subjects, notice, receipt, cancellationToken);
@@ -124,7 +146,7 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
             HolderOrganisationId = intent.HolderOrganisationId,
             Recipient = intent.Recipient,
             Purpose = intent.Purpose,
-            LegalBasis = new LegalBasisRef { Id = intent.LegalBasisId },
+            LegalBasis = intent.LegalBasisId.Length > 0 ? new LegalBasisRef { Id = intent.LegalBasisId } : null,
             Kind = intent.Kind,
             JointSession = intent.JointSession,
             SignalId = intent.SignalId ?? string.Empty,
@@ -145,40 +167,6 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
         return request;
     }
 
-    private static List<LedgerEntry> Receipts(DisclosureIntent intent, DecideResponse decision, ByteString digest)
-    {
-        var receipts = new List<LedgerEntry>(intent.Subjects.Count);
-        for (var i = 0; i < intent.Subjects.Count; i++)
-        {
-            var entry = new LedgerEntry
-            {
-                Kind = EntryKind.Release,
-                TraceId = ExchangeTelemetry.CurrentTraceId,
-                DecisionId = decision.DecisionId,
-                Requester = intent.Recipient,
-                HolderOrganisationId = intent.HolderOrganisationId,
-                SubjectPseudonym = intent.Subjects[i],
-                Purpose = intent.Purpose,
-                LegalBasisId = intent.LegalBasisId,
-                Decision = decision.Decision,
-                BundleId = decision.BundleId,
-                BundleHash = decision.BundleHash,
-                ReleasedPayloadDigest = digest,
-                DisclosureKind = intent.Kind,
-                SignalId = intent.SignalId ?? string.Empty,
-            };
-            entry.Released.AddRange(decision.Released);
-            if (i < decision.LedgerSequences.Count)
-            {
-                entry.ConcernsSequence = decision.LedgerSequences[i];
-            }
-
-            receipts.Add(entry);
-        }
-
-        return receipts;
-    }
-
     /// <summary>SHA-256 over the released records, each length-prefixed, in the order they were handed over.</summary>
     public static ByteString Digest(IReadOnlyList<Signal> records)
     {
@@ -195,6 +183,10 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
         return ByteString.CopyFrom(hash.GetHashAndReset());
     }
 
+    /// <summary>
+    /// What the recipient is told: the decision, the legal basis it was made under, what was released, and for
+    /// each denied category why, as far as it may be told (never a reason resting on data about the subjects).
+    /// </summary>
     private static DisclosureReceipt ToReceipt(DisclosureIntent intent, DecideResponse decision)
     {
         var receipt = new DisclosureReceipt
@@ -202,11 +194,11 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
             DecisionId = decision.DecisionId,
             Decision = decision.Decision,
             Purpose = intent.Purpose,
-            LegalBasis = new LegalBasisRef { Id = intent.LegalBasisId },
-            BreakGlass = intent.BreakGlassJustification is not null,
+            LegalBasis = decision.LegalBasis,
+            BreakGlass = decision.BreakGlassUsed,
         };
         receipt.Released.AddRange(decision.Released);
-        receipt.Denied.AddRange(decision.Denied);
+        receipt.Denied.AddRange(decision.RecipientDenied);
         receipt.Obligations.AddRange(decision.Obligations);
         return receipt;
     }

@@ -23,6 +23,23 @@ public static class Redactor
         return copy;
     }
 
+    /// <summary>
+    /// A record's provenance as a recipient may see it: who recorded it and when go with the record, but a source is
+    /// named only when the category its kind reveals (<c>(exchange.v1.source_category)</c>) was released; naming a
+    /// police report, for one, reveals criminal-law data.
+    /// </summary>
+    public static Provenance? RedactProvenance(Provenance? provenance, CategorySet released)
+    {
+        if (provenance is null)
+        {
+            return null;
+        }
+
+        var copy = new Provenance { RecordedBy = provenance.RecordedBy, RecordedAt = provenance.RecordedAt };
+        copy.Sources.AddRange(provenance.Sources.Where(s => released.Contains(Categories.OfSource(s.Kind))));
+        return copy;
+    }
+
     /// <summary>The categories of the fields that hold a value: what a disclosure of this message would reveal.</summary>
     public static CategorySet PresentCategories(IMessage message)
     {

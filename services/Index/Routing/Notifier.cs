@@ -30,17 +30,10 @@ public sealed class Notifier(DisclosureFlow flow, IInboxDelivery inboxes, Partne
             PayloadType = payload.Descriptor.FullName,
             KnownSubjects = subjects,
         };
-        try
-        {
-            var disclosed = await flow.DiscloseAsync(intent, [record], cancellationToken);
-            return disclosed.Records.Count == 0
-                ? null
-                : (disclosed, Exchange.Contracts.Classification.Payloads.Unpack(disclosed.Records[0].Payload)!);
-        }
-        catch (RpcException exception) when (exception.StatusCode == StatusCode.PermissionDenied)
-        {
-            return null;
-        }
+        var disclosed = await flow.DiscloseAsync(intent, [record], cancellationToken);
+        return disclosed.IsDenied || disclosed.Records.Count == 0
+            ? null
+            : (disclosed, Exchange.Contracts.Classification.Payloads.Unpack(disclosed.Records[0].Payload)!);
     }
 
     /// <summary>Puts a composed signal in the recipient's inbox, once per key.</summary>

@@ -42,6 +42,11 @@ public sealed class DisclosuresService(NodeContext node, SignalStore store, Disc
         };
 
         var disclosed = await flow.DiscloseAsync(intent, [.. records.Select(r => r.Signal)], context.CancellationToken);
+        if (disclosed.IsDenied)
+        {
+            DisclosureStatus.ThrowDenied(disclosed);
+        }
+
         var response = new DisclosureResponse { Receipt = disclosed.Receipt };
         response.Records.AddRange(disclosed.Records);
         return response;
