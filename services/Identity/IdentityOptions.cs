@@ -122,7 +122,7 @@ public sealed record ClientRegistration
     /// <summary>The organisation the client acts for; its certificate's CN must be this.</summary>
     public string OrganisationId { get; init; } = string.Empty;
 
-    /// <summary>police, veilig-thuis, child-protection or social-team.</summary>
+    /// <summary>police, veilig-thuis, child-protection, youth-protection or social-team.</summary>
     public string Domain { get; init; } = string.Empty;
 
     /// <summary>PEM certificates the client may authenticate with (tls_client_auth) and whose keys may sign its client assertions (private_key_jwt).</summary>
@@ -148,7 +148,7 @@ public sealed record ClientRegistration
         {
             if (string.IsNullOrWhiteSpace(OrganisationId) || !DomainNames.TryParse(Domain, out _))
             {
-                yield return "a system client needs OrganisationId and a Domain (police, veilig-thuis, child-protection, social-team).";
+                yield return "a system client needs OrganisationId and a Domain (police, veilig-thuis, child-protection, youth-protection, social-team).";
             }
 
             if (CertificatePaths.Count == 0)

@@ -12,7 +12,7 @@ public sealed record PartnerFile
 
     public string Name { get; init; } = string.Empty;
 
-    /// <summary>police, veilig-thuis, child-protection or social-team.</summary>
+    /// <summary>police, veilig-thuis, child-protection (the Raad), youth-protection (a GI) or social-team.</summary>
     public string Domain { get; init; } = string.Empty;
 
     public string Region { get; init; } = string.Empty;
@@ -21,7 +21,7 @@ public sealed record PartnerFile
 
     public Domain ParsedDomain => DomainNames.TryParse(Domain, out var domain)
         ? domain
-        : throw new InvalidDataException($"partner '{Id}': unknown domain '{Domain}' (police, veilig-thuis, child-protection, social-team)");
+        : throw new InvalidDataException($"partner '{Id}': unknown domain '{Domain}' (police, veilig-thuis, child-protection, youth-protection, social-team)");
 
     public static IReadOnlyList<PartnerFile> LoadDirectory(string directory)
     {

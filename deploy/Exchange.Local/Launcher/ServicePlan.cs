@@ -15,12 +15,13 @@ public sealed record ServiceSpec(string Name, string ProjectDirectory, string As
 public static class ServicePlan
 {
 
-    private static readonly (Domain Domain, string Name, string Directory, string Assembly, int Offset)[] Nodes =
+    /// <summary>The four domain services and the domains of the partners each hosts: the child-protection service hosts the Raad and the GI.</summary>
+    private static readonly (Domain[] Domains, string Name, string Directory, string Assembly, int Offset)[] Nodes =
     [
-        (Domain.Police, "police", "services/Police", "Exchange.Police", 11),
-        (Domain.VeiligThuis, "veiligthuis", "services/VeiligThuis", "Exchange.VeiligThuis", 12),
-        (Domain.ChildProtection, "childprotection", "services/ChildProtection", "Exchange.ChildProtection", 13),
-        (Domain.SocialTeam, "socialteam", "services/SocialTeam", "Exchange.SocialTeam", 14),
+        ([Domain.Police], "police", "services/Police", "Exchange.Police", 11),
+        ([Domain.VeiligThuis], "veiligthuis", "services/VeiligThuis", "Exchange.VeiligThuis", 12),
+        ([Domain.ChildProtection, Domain.YouthProtection], "childprotection", "services/ChildProtection", "Exchange.ChildProtection", 13),
+        ([Domain.SocialTeam], "socialteam", "services/SocialTeam", "Exchange.SocialTeam", 14),
     ];
 
     public static Uri Gateway(LocalLayout layout) => layout.Url("https", 0);
@@ -35,7 +36,7 @@ public static class ServicePlan
     /// <summary>Where the privacy officers' console will receive its login (the console issue serves it).</summary>
     public static Uri ConsoleRedirect(LocalLayout layout) => new(layout.Url("https", 6), "/signin-oidc");
 
-    public static Uri NodeUrl(LocalLayout layout, Domain domain) => layout.Url("http", Nodes.Single(n => n.Domain == domain).Offset);
+    public static Uri NodeUrl(LocalLayout layout, Domain domain) => layout.Url("http", Nodes.Single(n => n.Domains.Contains(domain)).Offset);
 
     public static IReadOnlyList<ServiceSpec> Build(LocalLayout layout, IReadOnlyList<PartnerFile> partners)
     {
@@ -94,7 +95,7 @@ public static class ServicePlan
                 ["Node__PolicyAddress"] = Policy(layout).ToString(),
                 ["Node__IndexAddress"] = Index(layout).ToString(),
             });
-            var hosted = partners.Where(p => p.ParsedDomain == node.Domain).ToList();
+            var hosted = partners.Where(p => node.Domains.Contains(p.ParsedDomain)).ToList();
             for (var i = 0; i < hosted.Count; i++)
             {
                 environment[$"Node__Organisations__{i}"] = hosted[i].Id;

@@ -21,10 +21,10 @@ public static class CallerAuthorization
             return RpcDenial.PermissionDenied(ReasonCodes.ScopeMissing, $"The access token lacks the scope {rule.Scope} that {rule.Path} needs.");
         }
 
-        if (rule.Domain is { } domain && caller.Domain != domain)
+        if (rule.Domains is { } domains && !domains.Contains(caller.Domain))
         {
             return RpcDenial.PermissionDenied(
-                ReasonCodes.DomainNotAllowed, $"Only {DomainNames.ToName(domain)} organisations may call {rule.Path}.");
+                ReasonCodes.DomainNotAllowed, $"Only {string.Join(" and ", domains.Select(DomainNames.ToName))} organisations may call {rule.Path}.");
         }
 
         if (rule.Holder == HolderRule.Caller && !string.IsNullOrEmpty(holder) && !string.Equals(holder, caller.OrganisationId, StringComparison.Ordinal))

@@ -11,6 +11,7 @@ public static class DomainNames
         (Domain.VeiligThuis, "veilig-thuis"),
         (Domain.ChildProtection, "child-protection"),
         (Domain.SocialTeam, "social-team"),
+        (Domain.YouthProtection, "youth-protection"),
     ];
 
     public static string ToName(Domain domain) =>
@@ -35,5 +36,5 @@ public static class DomainNames
     public static Domain Parse(string name) =>
         TryParse(name, out var domain)
             ? domain
-            : throw new FormatException($"unknown domain '{name}' (police, veilig-thuis, child-protection, social-team)");
+            : throw new FormatException($"unknown domain '{name}' (police, veilig-thuis, child-protection, social-team, youth-protection)");
 }

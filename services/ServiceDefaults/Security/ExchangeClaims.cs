@@ -6,7 +6,7 @@ public static class ExchangeClaims
     /// <summary>The organisation the client belongs to (the CN of its certificate).</summary>
     public const string Organisation = "exchange_org";
 
-    /// <summary>The organisation's domain (police, veilig-thuis, child-protection, social-team).</summary>
+    /// <summary>The organisation's domain (police, veilig-thuis, child-protection, youth-protection, social-team).</summary>
     public const string Domain = "exchange_domain";
 
     public const string ClientId = "client_id";

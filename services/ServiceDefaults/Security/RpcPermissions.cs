@@ -28,12 +28,13 @@ public static class RpcPermissions
         Partner("exchange.v1.Signals", "Subscribe", ExchangeScopes.SignalsSubscribe, holder: HolderRule.Caller, streaming: true),
         Partner("exchange.v1.Signals", "Acknowledge", ExchangeScopes.SignalsSubscribe, holder: HolderRule.Caller),
 
-        .. TypedPublish("police.v1.PoliceSignals", Domain.Police, "PublishIncident", "PublishRestrainingOrder", "PublishAlarmDevice", "PublishRiskAssessment"),
-        .. TypedPublish("veiligthuis.v1.VeiligThuisSignals", Domain.VeiligThuis,
+        .. TypedPublish("police.v1.PoliceSignals", [Domain.Police], "PublishIncident", "PublishRestrainingOrder", "PublishAlarmDevice", "PublishRiskAssessment"),
+        .. TypedPublish("veiligthuis.v1.VeiligThuisSignals", [Domain.VeiligThuis],
             "PublishReportReceived", "PublishSafetyAssessment", "PublishCaseStatus", "PublishHandoverToCare", "PublishShelterStay"),
-        .. TypedPublish("childprotection.v1.ChildProtectionSignals", Domain.ChildProtection,
+        // The child-protection service serves the Raad and the certified youth-protection bodies (GI) alike.
+        .. TypedPublish("childprotection.v1.ChildProtectionSignals", [Domain.ChildProtection, Domain.YouthProtection],
             "PublishInvestigationStarted", "PublishMeasure", "PublishCourtHearing", "PublishSafetyAssessment"),
-        .. TypedPublish("socialteam.v1.SocialTeamSignals", Domain.SocialTeam,
+        .. TypedPublish("socialteam.v1.SocialTeamSignals", [Domain.SocialTeam],
             "PublishSupportPlan", "PublishStrengthsAndNetwork", "PublishSupportStarted", "PublishSafetyAssessment"),
 
         Partner("exchange.v1.Involvements", "Register", ExchangeScopes.Involvements),
@@ -95,12 +96,12 @@ public static class RpcPermissions
 
     private static string MethodOf(string path) => path[(path.LastIndexOf('/') + 1)..];
 
-    private static RpcRule Partner(string service, string method, string scope, Domain? domain = null, HolderRule holder = HolderRule.Any, bool streaming = false) =>
-        new(service, method, RpcExposure.Partner, scope, domain, holder, streaming);
+    private static RpcRule Partner(string service, string method, string scope, IReadOnlyList<Domain>? domains = null, HolderRule holder = HolderRule.Any, bool streaming = false) =>
+        new(service, method, RpcExposure.Partner, scope, domains, holder, streaming);
 
     private static RpcRule Internal(string service, string method) => new(service, method, RpcExposure.Internal);
 
-    /// <summary>A domain's typed publishing: only that domain's organisations, only as themselves.</summary>
-    private static IEnumerable<RpcRule> TypedPublish(string service, Domain domain, params string[] methods) =>
-        methods.Select(m => Partner(service, m, ExchangeScopes.SignalsPublish, domain, HolderRule.Caller));
+    /// <summary>A domain service's typed publishing: only the organisations it serves, only as themselves.</summary>
+    private static IEnumerable<RpcRule> TypedPublish(string service, Domain[] domains, params string[] methods) =>
+        methods.Select(m => Partner(service, m, ExchangeScopes.SignalsPublish, domains, HolderRule.Caller));
 }

@@ -26,11 +26,12 @@ public enum HolderRule
 }
 
 /// <summary>
-/// The authorization of one RPC, e.g. <c>/police.v1.PoliceSignals/PublishIncident</c>. <see cref="Streaming"/>
-/// marks a server stream, which the gateway lets run longer than a unary call.
+/// The authorization of one RPC, e.g. <c>/police.v1.PoliceSignals/PublishIncident</c>. <see cref="Domains"/>, when
+/// set, are the only domains whose organisations may call it. <see cref="Streaming"/> marks a server stream, which
+/// the gateway lets run longer than a unary call.
 /// </summary>
 public sealed record RpcRule(
-    string Service, string Method, RpcExposure Exposure, string? Scope = null, Domain? Domain = null, HolderRule Holder = HolderRule.Any, bool Streaming = false)
+    string Service, string Method, RpcExposure Exposure, string? Scope = null, IReadOnlyList<Domain>? Domains = null, HolderRule Holder = HolderRule.Any, bool Streaming = false)
 {
     /// <summary>The HTTP/2 path of the call, as the gateway and <c>ServerCallContext.Method</c> see it.</summary>
     public string Path => $"/{Service}/{Method}";

@@ -20,7 +20,8 @@ namespace Exchange.System.Tests.Support;
 
 /// <summary>
 /// The whole exchange on loopback, each service on its own real socket and wired by its own extension
-/// methods: the identity service, index, policy service with an SQLite ledger, the four domain services,
+/// methods: the identity service, index, policy service with an SQLite ledger, the domain services (the GI
+/// on a child-protection service of its own),
 /// and the gateway with mutual TLS. Partners reach it only through the gateway, with their client
 /// certificates and access tokens bound to them; every service checks those tokens again.
 /// </summary>
@@ -143,6 +144,7 @@ public sealed class ExchangeCluster : IAsyncDisposable
             [Domain.VeiligThuis] = FreePorts.NextHttp(),
             [Domain.ChildProtection] = FreePorts.NextHttp(),
             [Domain.SocialTeam] = FreePorts.NextHttp(),
+            [Domain.YouthProtection] = FreePorts.NextHttp(),
         };
 
         Dictionary<string, string?> Config(Uri url, params (string Key, string? Value)[] settings)
@@ -199,7 +201,7 @@ public sealed class ExchangeCluster : IAsyncDisposable
             {
                 Domain.Police => () => Start(id, typeof(PoliceServiceExtensions), config, b => b.AddPoliceService(), a => a.MapPoliceService()),
                 Domain.VeiligThuis => () => Start(id, typeof(VeiligThuisServiceExtensions), config, b => b.AddVeiligThuisService(), a => a.MapVeiligThuisService()),
-                Domain.ChildProtection => () => Start(id, typeof(ChildProtectionServiceExtensions), config, b => b.AddChildProtectionService(), a => a.MapChildProtectionService()),
+                Domain.ChildProtection or Domain.YouthProtection => () => Start(id, typeof(ChildProtectionServiceExtensions), config, b => b.AddChildProtectionService(), a => a.MapChildProtectionService()),
                 _ => () => Start(id, typeof(SocialTeamServiceExtensions), config, b => b.AddSocialTeamService(), a => a.MapSocialTeamService()),
             });
         }
