@@ -100,7 +100,6 @@ public sealed class InvolvementsService(
         var caller = CallerIdentity.From(context);
         var violations = new FieldViolations();
         List<string> subject = codec.Translate(request.Subject, caller.OrganisationId, "subject.pseudonym", violations) is { } one ? [one] : [];
-        violations.Require(request.LegalBasis is { Id.Length: > 0 }, "legal_basis.id", "the legal basis is required");
         violations.Require(request.Requester is { ProfessionalId.Length: > 0 }, "requester.professional_id", "the acting professional is required");
         violations.ThrowIfAny();
 
@@ -112,7 +111,7 @@ public sealed class InvolvementsService(
                      .Select(g => g.First()))
         {
             var disclosed = await notifier.DiscloseAsync(
-                involvement.OrganisationId, recipient, subject, Purpose.Coordination, request.LegalBasis.Id,
+                involvement.OrganisationId, recipient, subject, Purpose.Coordination, request.LegalBasis?.Id ?? string.Empty,
                 DataCategory.Involvement, DisclosureKind.Lookup,
                 partners.Describe(involvement.OrganisationId, involvement.ContactPoint), context.CancellationToken);
             if (disclosed is { } released)

@@ -10,7 +10,7 @@ public enum FindingKind
     /// <summary>No request can ever be permitted by the rule.</summary>
     RuleNeverFires,
 
-    /// <summary>The rule lists holders, purposes or categories its legal basis does not cover; those parts never apply.</summary>
+    /// <summary>The rule lists purposes or categories its legal basis does not cover; those parts never apply.</summary>
     RuleExceedsLegalBasis,
 
     /// <summary>Everything the rule could release is removed by hard denials.</summary>
@@ -21,6 +21,21 @@ public enum FindingKind
 
     /// <summary>No rule uses the legal basis.</summary>
     LegalBasisUnused,
+
+    /// <summary>The rule lists holder or recipient domains a basis it cites does not let give, or be given to.</summary>
+    RuleAgainstBasisDirection,
+
+    /// <summary>The rule cites an addition (an AVG article) as its ground, or a covenant as a basis at all.</summary>
+    NotALegalGround,
+
+    /// <summary>The rule cites a basis that never stands alone without any of the provisions it needs.</summary>
+    BasisWithoutPair,
+
+    /// <summary>The rule lists health or criminal-law data under the AVG without the addition and national provision that allow it.</summary>
+    SpecialCategoryWithoutPair,
+
+    /// <summary>The rule sets a retention term: that is the recipient's own statutory term, not the sender's to set.</summary>
+    RuleSetsRetention,
 }
 
 /// <summary>Something in a bundle that is legal to write but cannot mean what its author intended.</summary>
@@ -33,9 +48,11 @@ public sealed record AnalysisFinding(FindingKind Kind, string Subject, string Me
 }
 
 /// <summary>
-/// The static analysis behind <c>exchange policy check</c>: rules that can never fire, rules that go beyond their
-/// legal basis, rules whose every release a hard denial removes, categories no purpose can release, and legal
-/// bases no rule uses. Works on the compiled bundle, so it reasons about exactly what evaluation will do.
+/// The static analysis behind <c>exchange policy check</c>: rules that use the law wrongly (a basis against its
+/// direction, a non-ground cited as a basis, a basis without its pair, health or criminal-law data without the
+/// provision that allows it, a retention term the sender sets), rules that can never fire, rules that go beyond
+/// their legal basis, rules whose every release a hard denial removes, categories no purpose can release, and
+/// legal bases no rule uses. Works on the compiled bundle, so it reasons about exactly what evaluation will do.
 /// </summary>
 public static class BundleAnalyzer
 {
@@ -45,6 +62,19 @@ public static class BundleAnalyzer
         var live = new List<CompiledRule>();
         foreach (var rule in bundle.Rules)
         {
+            var misuses = LegalMisuses(rule);
+            findings.AddRange(misuses);
+            if (rule.Definition.Obligations.RetentionDays is { } days)
+            {
+                findings.Add(new AnalysisFinding(FindingKind.RuleSetsRetention, rule.Id, $"rule '{rule.Id}' sets retention_days: {days}; how long the recipient keeps the data is its own statutory term, not the sender's to set", rule.Definition.Location));
+            }
+
+            if (misuses.Count > 0)
+            {
+                // The misuse is the cause; that the rule then never fires, or releases less, follows from it.
+                continue;
+            }
+
             if (WhyNeverFires(bundle, rule, now) is { } never)
             {
                 findings.Add(new AnalysisFinding(FindingKind.RuleNeverFires, rule.Id, $"rule '{rule.Id}' can never fire: {never}", rule.Definition.Location));
@@ -72,13 +102,59 @@ public static class BundleAnalyzer
             }
         }
 
-        foreach (var basis in bundle.LegalBases.Where(b => !bundle.Rules.Any(r => r.Basis == b)))
+        foreach (var basis in bundle.LegalBases.Where(b => !bundle.Rules.Any(r => r.CitedBases.Contains(b))))
         {
             findings.Add(new AnalysisFinding(FindingKind.LegalBasisUnused, basis.Id, $"no rule uses legal basis '{basis.Id}'", basis.Definition.Location));
         }
 
         return findings;
     }
+
+    /// <summary>What the rule does with the law that the law does not allow, one finding per misuse.</summary>
+    private static List<AnalysisFinding> LegalMisuses(CompiledRule rule)
+    {
+        var findings = new List<AnalysisFinding>();
+        var definition = rule.Definition;
+        void Add(FindingKind kind, string message) => findings.Add(new AnalysisFinding(kind, rule.Id, message, definition.Location));
+
+        foreach (var cited in rule.CitedBases)
+        {
+            var basis = cited.Definition;
+            if (basis.Kind == BasisKind.Agreement)
+            {
+                Add(FindingKind.NotALegalGround, $"rule '{rule.Id}' cites '{basis.Id}' ({basis.Law}) as a legal basis, but it is an agreement: it records who takes part and for how long, it is no legal ground; cite the statute the partnership rests on");
+            }
+            else if (cited == rule.Basis && !basis.IsGround)
+            {
+                Add(FindingKind.NotALegalGround, $"rule '{rule.Id}' names '{basis.Id}' ({basis.Law} {basis.Article}) as its legal basis, but it is never a ground on its own; name the provision it rests on ({Names(basis.OnlyWith.Select(r => r.Id))}) as legal_basis and cite '{basis.Id}' under together_with");
+            }
+
+            var holders = definition.Scope.Holders.Where(d => !Masks.Contains(cited.HolderMask, (int)d)).ToList();
+            var recipients = definition.Scope.Recipients.Where(d => !Masks.Contains(cited.RecipientMask, (int)d)).ToList();
+            if (holders.Count + recipients.Count > 0)
+            {
+                var wrong = new List<string>();
+                AddExcess(wrong, "holder domains", holders.Select(Vocabularies.Domains.NameOf));
+                AddExcess(wrong, "recipient domains", recipients.Select(Vocabularies.Domains.NameOf));
+                Add(FindingKind.RuleAgainstBasisDirection, $"rule '{rule.Id}' uses legal basis '{basis.Id}' ({basis.Law} {basis.Article}) against its direction: it lets {Names(basis.HolderDomains.Select(Vocabularies.Domains.NameOf))} give to {Names(basis.RecipientDomains.Select(Vocabularies.Domains.NameOf))}, and the rule lists {string.Join(" and ", wrong)}");
+            }
+
+            if (!rule.HasPair(cited))
+            {
+                Add(FindingKind.BasisWithoutPair, $"rule '{rule.Id}' cites '{basis.Id}' ({basis.Law} {basis.Article}), which never stands alone, without any of the provisions it needs: {Names(basis.OnlyWith.Select(r => r.Id))}");
+            }
+        }
+
+        var unpaired = Masks.Of(definition.Categories) & rule.UnpairedSpecialCategories();
+        if (unpaired != 0)
+        {
+            Add(FindingKind.SpecialCategoryWithoutPair, $"rule '{rule.Id}' releases {Masks.CategoryNames(unpaired)} under '{rule.Basis.Id}' without its paired provision: under the AVG each release of health or criminal-law data cites an addition that covers it (AVG art. 9 or 10) under together_with, with the national provision that addition needs");
+        }
+
+        return findings;
+    }
+
+    private static string Names(IEnumerable<string> names) => string.Join(", ", names) is { Length: > 0 } joined ? joined : "any domain";
 
     private static string? WhyNeverFires(CompiledBundle bundle, CompiledRule rule, DateTimeOffset now)
     {
@@ -127,7 +203,6 @@ public static class BundleAnalyzer
     {
         var excess = new List<string>();
         var definition = rule.Definition;
-        AddExcess(excess, "holder domains", definition.Scope.Holders.Where(d => !Masks.Contains(rule.Scope.Holders, (int)d)).Select(Vocabularies.Domains.NameOf));
         AddExcess(excess, "purposes", definition.Scope.Purposes.Where(p => !Masks.Contains(rule.Scope.Purposes, (int)p)).Select(Vocabularies.Purposes.NameOf));
         AddExcess(excess, "categories", definition.Categories.Where(c => !Masks.Contains(rule.CategoryMask, (int)c)).Select(Vocabularies.Categories.NameOf));
         return excess;

@@ -9,11 +9,12 @@ internal static class BundleKeys
     public static readonly string[] File = ["bundle", "purposes", "legal_bases", "partners", "agreements", "rules", "hard_denials", "tests"];
     public static readonly string[] Manifest = ["id", "version", "title", "tests_at", "special_categories"];
     public static readonly string[] Purpose = ["id", "title", "description"];
-    public static readonly string[] LegalBasis = ["id", "law", "article", "summary", "holder_domains", "purposes", "categories", "special_categories"];
+    public static readonly string[] LegalBasis =
+        ["id", "law", "article", "summary", "kind", "regime", "holder_domains", "recipient_domains", "purposes", "categories", "special_categories", "only_with", "source", "open_questions"];
     public static readonly string[] Partner = ["id", "name", "domain"];
     public static readonly string[] Agreement = ["id", "name", "partners", "valid_from", "valid_to", "legal_bases"];
     public static readonly string[] Scope = ["holder", "recipient", "recipient_roles", "purposes", "kinds", "when"];
-    public static readonly string[] Rule = ["id", "description", .. Scope, "legal_basis", "categories", "break_glass", "obligations"];
+    public static readonly string[] Rule = ["id", "description", .. Scope, "legal_basis", "together_with", "categories", "break_glass", "obligations"];
     public static readonly string[] HardDenial = ["id", "description", .. Scope, "categories", "unless", "reason_code"];
     public static readonly string[] When = ["involved", "case_conference", "agreement", "violence_type", "acting_for_other_parent", "joint_session"];
     public static readonly string[] Obligations = ["retention_days", "no_onward_sharing", "notify_holder", "review_required"];

@@ -121,7 +121,47 @@ internal static class BundleParser
         m.EnumList("purposes", Vocabularies.Purposes, required: true),
         m.EnumList("categories", Vocabularies.Categories, required: false),
         m.EnumList("special_categories", Vocabularies.Categories, required: false),
-        m.Location);
+        m.Location)
+    {
+        RecipientDomains = m.EnumList("recipient_domains", Vocabularies.Domains, required: true),
+        Kind = ReadKind(m),
+        Regime = ReadRegime(m),
+        OnlyWith = m.ReferenceList("only_with", required: false),
+        Source = m.RequiredString("source"),
+        OpenQuestions = m.StringList("open_questions", required: false),
+    };
+
+    /// <summary>Required: whether a person weighs a disclosure under the basis is the first thing a lawyer checks.</summary>
+    private static BasisKind ReadKind(MappingReader m)
+    {
+        var text = m.RequiredString("kind");
+        if (BasisVocabulary.TryParseKind(text, out var kind))
+        {
+            return kind;
+        }
+
+        if (text.Length > 0)
+        {
+            m.Error(m.Node("kind")!, $"unknown kind '{text}'; expected one of: {string.Join(", ", BasisVocabulary.KindNames)}");
+        }
+
+        return BasisKind.Task;
+    }
+
+    private static BasisRegime ReadRegime(MappingReader m)
+    {
+        if (m.OptionalString("regime") is not { } text)
+        {
+            return BasisRegime.Avg;
+        }
+
+        if (!BasisVocabulary.TryParseRegime(text, out var regime))
+        {
+            m.Error(m.Node("regime")!, $"unknown regime '{text}'; expected one of: {string.Join(", ", BasisVocabulary.RegimeNames)}");
+        }
+
+        return regime;
+    }
 
     private static PartnerDefinition ReadPartner(MappingReader m) => new(
         m.RequiredId(),
@@ -148,7 +188,10 @@ internal static class BundleParser
         m.Mapping("obligations", "the obligations", BundleKeys.Obligations) is { } o
             ? new ObligationsDefinition(o.OptionalCount("retention_days"), o.Flag("no_onward_sharing"), o.Flag("notify_holder"), o.Flag("review_required"))
             : ObligationsDefinition.None,
-        m.Location);
+        m.Location)
+    {
+        TogetherWith = m.ReferenceList("together_with", required: false),
+    };
 
     private static HardDenialDefinition ReadHardDenial(MappingReader m) => new(
         m.RequiredId(),

@@ -28,6 +28,7 @@ internal static class BundleValidator
         foreach (var basis in draft.LegalBases)
         {
             CheckLegalBasis(basis, special, purposes, errors);
+            CheckReferences(basis.OnlyWith, bases, "legal basis", errors);
         }
 
         foreach (var agreement in draft.Agreements)
@@ -154,6 +155,11 @@ internal static class BundleValidator
         {
             errors.Add(basis.Location, $"legal basis '{basis.Id}' covers no category");
         }
+
+        if (basis.OpenQuestions.Any(string.IsNullOrWhiteSpace))
+        {
+            errors.Add(basis.Location, $"legal basis '{basis.Id}' lists an empty open question");
+        }
     }
 
     private static void CheckScope(ScopeDefinition scope, string owner, Dictionary<string, PurposeDefinition> purposes, Dictionary<string, AgreementDefinition> agreements, BundleErrors errors)
@@ -177,6 +183,13 @@ internal static class BundleValidator
         if (rule.LegalBasis.Id.Length > 0 && !bases.ContainsKey(rule.LegalBasis.Id))
         {
             errors.Add(rule.LegalBasis.Location, $"{owner} names legal basis '{rule.LegalBasis.Id}', which the bundle does not define; it defines: {string.Join(", ", bases.Keys.Order(StringComparer.Ordinal))}");
+        }
+
+        CheckReferences(rule.TogetherWith, bases, "legal basis", errors);
+        var cited = new HashSet<string>(StringComparer.Ordinal) { rule.LegalBasis.Id };
+        foreach (var with in rule.TogetherWith.Where(w => !cited.Add(w.Id)))
+        {
+            errors.Add(with.Location, $"{owner} cites legal basis '{with.Id}' twice");
         }
 
         if (!rule.BreakGlass)

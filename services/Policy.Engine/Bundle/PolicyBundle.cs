@@ -30,8 +30,9 @@ public sealed record BundleManifest(
 public sealed record PurposeDefinition(Purpose Purpose, string Title, string Description, SourceLocation Location);
 
 /// <summary>
-/// A legal basis: who may invoke it and what it covers. Special categories (health, criminal-law data) are
-/// listed apart so that covering one is a deliberate, visible choice of whoever edits the bundle.
+/// A legal basis: its direction (who may give, to whom), its kind (a right the giver weighs, a task, ...), what it
+/// covers, whether it stands alone, where it was read and what a lawyer must still confirm. Special categories
+/// (health, criminal-law data) are listed apart so that covering one is a deliberate, visible choice.
 /// </summary>
 public sealed record LegalBasisDefinition(
     string Id,
@@ -42,7 +43,30 @@ public sealed record LegalBasisDefinition(
     IReadOnlyList<Purpose> Purposes,
     IReadOnlyList<DataCategory> Categories,
     IReadOnlyList<DataCategory> SpecialCategories,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    /// <summary>The domains the basis lets the holder give to; empty only in a bundle that does not say (then any).</summary>
+    public IReadOnlyList<Domain> RecipientDomains { get; init; } = [];
+
+    public BasisKind Kind { get; init; } = BasisKind.Task;
+
+    public BasisRegime Regime { get; init; } = BasisRegime.Avg;
+
+    /// <summary>For a basis that never stands alone: the bases it may be cited with (one of them must be).</summary>
+    public IReadOnlyList<Reference> OnlyWith { get; init; } = [];
+
+    /// <summary>Where the article was read (an address or a publication).</summary>
+    public string Source { get; init; } = string.Empty;
+
+    /// <summary>What no source settled: each a question for a lawyer (*to confirm*).</summary>
+    public IReadOnlyList<string> OpenQuestions { get; init; } = [];
+
+    /// <summary>A right the giver weighs: a professional of the holder decides each request under it.</summary>
+    public bool WeighedByHolder => Kind == BasisKind.Right;
+
+    /// <summary>False for an addition or an agreement: neither is a ground to disclose on.</summary>
+    public bool IsGround => Kind is not (BasisKind.Addition or BasisKind.Agreement);
+}
 
 /// <summary>
 /// A partner the bundle's agreements and test cases name. At run time the host resolves domains from the
@@ -92,7 +116,11 @@ public sealed record ObligationsDefinition(uint? RetentionDays, bool NoOnwardSha
     public static ObligationsDefinition None { get; } = new(null, false, false, false);
 }
 
-/// <summary>A permission: the holder's domain may release these categories to the recipient for these purposes under one legal basis.</summary>
+/// <summary>
+/// A permission: the holder's domain may release these categories to the recipient for these purposes under one
+/// legal basis, the ground; <see cref="TogetherWith"/> are the provisions cited with it (an AVG article and the
+/// national provision it needs, e.g. for health data).
+/// </summary>
 public sealed record RuleDefinition(
     string Id,
     string Description,
@@ -101,7 +129,10 @@ public sealed record RuleDefinition(
     IReadOnlyList<DataCategory> Categories,
     bool BreakGlass,
     ObligationsDefinition Obligations,
-    SourceLocation Location);
+    SourceLocation Location)
+{
+    public IReadOnlyList<Reference> TogetherWith { get; init; } = [];
+}
 
 /// <summary>A denial no rule can override; <see cref="Unless"/> lists the situations it leaves alone.</summary>
 public sealed record HardDenialDefinition(

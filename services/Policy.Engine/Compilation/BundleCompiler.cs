@@ -12,7 +12,7 @@ internal static class BundleCompiler
         var basisById = bases.ToDictionary(b => b.Id, StringComparer.Ordinal);
         var agreements = bundle.Agreements.ToDictionary(a => a.Id, a => new AgreementInForceCondition(a), StringComparer.Ordinal);
         var rules = bundle.Rules
-            .Select(r => new CompiledRule(r, basisById[r.LegalBasis.Id], ConditionFactory.Build(r.Scope, agreements)))
+            .Select(r => new CompiledRule(r, basisById[r.LegalBasis.Id], [.. r.TogetherWith.Select(w => basisById[w.Id])], ConditionFactory.Build(r.Scope, agreements)))
             .ToArray();
         var denials = bundle.HardDenials
             .Select(d => new CompiledHardDenial(

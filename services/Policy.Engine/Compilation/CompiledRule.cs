@@ -5,21 +5,34 @@ using Exchange.Policy.Engine.Rules;
 namespace Exchange.Policy.Engine.Compilation;
 
 /// <summary>
-/// A rule narrowed to what its legal basis allows: holder domains the basis may be invoked by, purposes and
-/// categories it covers. What the rule lists beyond that can never be released; <c>exchange policy check</c> reports it.
+/// A rule narrowed to what the law it cites allows: the direction of its legal basis and of every provision cited
+/// with it (holder and recipient domains), the purposes they cover, and the categories its basis covers, a special
+/// category (health, criminal-law data) under the AVG only with an addition that covers it and the national
+/// provision that addition needs. A rule whose basis is no ground (an addition alone, a covenant), or that cites a
+/// provision without its pair, releases nothing. What the rule lists beyond that can never be released;
+/// <c>exchange policy check</c> reports it.
 /// </summary>
 public sealed class CompiledRule
 {
-    internal CompiledRule(RuleDefinition definition, CompiledLegalBasis basis, IPolicyCondition[] conditions)
+    internal CompiledRule(RuleDefinition definition, CompiledLegalBasis basis, CompiledLegalBasis[] togetherWith, IPolicyCondition[] conditions)
     {
         Definition = definition;
         Basis = basis;
+        TogetherWith = togetherWith;
         Conditions = conditions;
-        Scope = new ScopeMasks(
-            Masks.Of(definition.Scope.Holders) & basis.HolderMask,
-            Masks.Of(definition.Scope.Recipients),
-            Masks.Of(definition.Scope.Purposes) & basis.PurposeMask);
-        CategoryMask = Masks.Of(definition.Categories) & basis.CategoryMask;
+        var holders = Masks.Of(definition.Scope.Holders) & basis.HolderMask;
+        var recipients = Masks.Of(definition.Scope.Recipients) & basis.RecipientMask;
+        var purposes = Masks.Of(definition.Scope.Purposes) & basis.PurposeMask;
+        foreach (var with in togetherWith)
+        {
+            holders &= with.HolderMask;
+            recipients &= with.RecipientMask;
+            purposes &= with.PurposeMask;
+        }
+
+        var lawful = basis.IsGround && PairsPresent();
+        Scope = lawful ? new ScopeMasks(holders, recipients, purposes) : default;
+        CategoryMask = lawful ? Masks.Of(definition.Categories) & basis.CategoryMask & ~UnpairedSpecialCategories() : 0;
         ConditionReasons = [.. conditions.Select(c => new DenialReason(c.ReasonCode, definition.Id, $"rule '{definition.Id}' requires that {c.Requirement}")
         {
             AgreementId = c is AgreementInForceCondition agreement ? agreement.Agreement.Id : string.Empty,
@@ -33,6 +46,41 @@ public sealed class CompiledRule
     public string Id => Definition.Id;
 
     public CompiledLegalBasis Basis { get; }
+
+    /// <summary>The provisions cited with <see cref="Basis"/>, e.g. AVG art. 9(2)(g) and UAVG art. 30 for health data.</summary>
+    public IReadOnlyList<CompiledLegalBasis> TogetherWith { get; }
+
+    /// <summary>The ground and every provision cited with it.</summary>
+    public IEnumerable<CompiledLegalBasis> CitedBases => TogetherWith.Prepend(Basis);
+
+    /// <summary>Whether a basis that never stands alone is cited with one of the provisions it needs.</summary>
+    public bool HasPair(CompiledLegalBasis cited) =>
+        cited.Definition.OnlyWith.Count == 0 || cited.Definition.OnlyWith.Any(pair => CitedBases.Any(b => b.Id == pair.Id));
+
+    /// <summary>
+    /// The special categories of the ground that the rule may not release for want of an addition that covers them
+    /// with its pair present. Police data under the Wpg need none: the Wpg's own provision is the specific ground.
+    /// </summary>
+    internal uint UnpairedSpecialCategories()
+    {
+        if (Basis.Definition.Regime == BasisRegime.Wpg)
+        {
+            return 0;
+        }
+
+        var paired = 0u;
+        foreach (var with in TogetherWith)
+        {
+            if (with.Kind == BasisKind.Addition && HasPair(with))
+            {
+                paired |= with.SpecialCategoryMask;
+            }
+        }
+
+        return Basis.SpecialCategoryMask & ~paired;
+    }
+
+    private bool PairsPresent() => CitedBases.All(HasPair);
 
     public bool BreakGlass => Definition.BreakGlass;
 

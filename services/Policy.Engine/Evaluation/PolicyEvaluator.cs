@@ -213,12 +213,15 @@ internal static class PolicyEvaluator
 
     /// <summary>
     /// The reason for a category no indexed rule spoke about, most useful first: another basis would release it,
-    /// the basis does not fit the holder or purpose, only other purposes release it, the basis does not cover it.
+    /// the basis is no ground or does not go in this direction (holder, recipient), it does not cover the purpose,
+    /// only other purposes release it, the basis does not cover it.
     /// </summary>
     private static DenialReason ReasonWithoutRule(CompiledBundle bundle, CompiledLegalBasis? basis, int holder, int recipient, int purpose, int flowPurpose, int category) =>
         bundle.OtherBasisReasons[flowPurpose][category]
         ?? (basis is null ? bundle.OtherPurposeReasons[CompiledBundle.FlowIndex(holder, recipient)][category] ?? DenialReason.NoBasis
+        : !basis.IsGround ? basis.NotAGround
         : !Masks.Contains(basis.HolderMask, holder) ? basis.NotInvokableBy((Domain)holder)
+        : !Masks.Contains(basis.RecipientMask, recipient) ? basis.NotGivenTo((Domain)recipient)
         : !Masks.Contains(basis.PurposeMask, purpose) ? basis.PurposeNotCovered((Purpose)purpose)
         : bundle.OtherPurposeReasons[CompiledBundle.FlowIndex(holder, recipient)][category]
         ?? (!Masks.Contains(basis.CategoryMask, category) ? basis.CategoryNotCovered(category) : DenialReason.NoPermittingRule));

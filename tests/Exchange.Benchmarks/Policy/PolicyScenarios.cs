@@ -23,13 +23,13 @@ internal sealed class PolicyScenarios
 
         // Step 4: the police push the incident to Veilig Thuis.
         Permit = new(
-            Request("politie-zwb", "vt-mwb", Purpose.SafetyAssessment, "bpg-4-3", DisclosureKind.Push, null, DataCategory.Incident, DataCategory.Measure, DataCategory.Criminal),
+            Request("politie-zwb", "vt-mwb", Purpose.SafetyAssessment, "bpg-4-x", DisclosureKind.Push, null, DataCategory.Incident, DataCategory.Measure, DataCategory.Criminal),
             Facts(Domain.Police, Domain.VeiligThuis, involved: true),
             Decision.Permit);
 
         // Step 5: the safety assessment reaches the social team in part.
         PartialPermit = new(
-            Request("vt-mwb", "swt-tilburg", Purpose.RecoveryPlanning, "wmo-5-2-6", DisclosureKind.Push, null, DataCategory.Safety, DataCategory.Strengths, DataCategory.Incident, DataCategory.ChildVoice),
+            Request("vt-mwb", "swt-tilburg", Purpose.RecoveryPlanning, "vt-task", DisclosureKind.Push, null, DataCategory.Safety, DataCategory.Strengths, DataCategory.Incident, DataCategory.ChildVoice),
             Facts(Domain.VeiligThuis, Domain.SocialTeam, involved: true),
             Decision.PartialPermit);
 
@@ -47,7 +47,7 @@ internal sealed class PolicyScenarios
 
         // Step 9: break-glass at 02:00 by an officer without an involvement.
         BreakGlass = new(
-            Request("vt-mwb", "politie-zwb", Purpose.AcuteSafety, "wmo-5-2-6", DisclosureKind.Pull, "Restraining order broken at 02:00.", DataCategory.Safety),
+            Request("vt-mwb", "politie-zwb", Purpose.AcuteSafety, "vt-task", DisclosureKind.Pull, "Restraining order broken at 02:00.", DataCategory.Safety),
             Facts(Domain.VeiligThuis, Domain.Police, involved: false),
             Decision.Permit);
 

@@ -82,7 +82,7 @@ public sealed class BundleLoaderTests
         },
         {
             "legal basis ids are unique",
-            ["legal_bases:\n  - {id: basis-a, law: L, article: a, summary: s, holder_domains: [POLICE], purposes: [ACUTE_SAFETY], categories: [SAFETY]}\n"],
+            ["legal_bases:\n  - {id: basis-a, law: L, article: a, summary: s, kind: TASK, holder_domains: [POLICE], recipient_domains: [VEILIG_THUIS], purposes: [ACUTE_SAFETY], categories: [SAFETY], source: test}\n"],
             "duplicate legal basis id 'basis-a'"
         },
         {
@@ -189,7 +189,7 @@ public sealed class BundleLoaderTests
     {
         var errors = TestBundle.Errors("""
             legal_bases:
-              - {id: casual, law: L, article: a, summary: s, holder_domains: [POLICE], purposes: [ACUTE_SAFETY], categories: [SAFETY, HEALTH]}
+              - {id: casual, law: L, article: a, summary: s, kind: TASK, holder_domains: [POLICE], recipient_domains: [VEILIG_THUIS], purposes: [ACUTE_SAFETY], categories: [SAFETY, HEALTH], source: test}
             """);
 
         var error = Assert.Single(errors);

@@ -71,7 +71,7 @@ public sealed class PolicyCommandTests
     {
         using var dir = new TempDirectory();
         dir.Write("bundle.yaml", TestBundle.Base);
-        dir.Write("rules.yaml", TestBundle.Rules(TestBundle.Rule("never", categories: "SAFETY", purposes: "ACUTE_SAFETY", basis: "basis-b")));
+        dir.Write("rules.yaml", TestBundle.Rules(TestBundle.Rule("never", categories: "SAFETY", holder: "VEILIG_THUIS", recipient: "POLICE", purposes: "ACUTE_SAFETY", basis: "basis-b")));
         using var output = new StringWriter();
 
         var exit = PolicyCommand.Check(dir.Path, Now, output);
@@ -79,5 +79,36 @@ public sealed class PolicyCommandTests
         Assert.Equal(PolicyCommand.Failed, exit);
         Assert.Contains("rule-never-fires: rule 'never' can never fire", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("category-never-released", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Policy_check_names_a_rule_that_uses_the_meldrecht_for_veilig_thuis_giving_to_the_police()
+    {
+        using var dir = new TempDirectory();
+        CopyDirectory(Repository.PoliciesDirectory, dir.Path);
+        var rules = Path.Combine(dir.Path, "rules", "veilig-thuis.yaml");
+        var text = File.ReadAllText(rules);
+        var acute = text.IndexOf("- id: vt-to-police-acute", StringComparison.Ordinal);
+        var basis = text.IndexOf("legal_basis: vt-task", acute, StringComparison.Ordinal);
+        File.WriteAllText(rules, string.Concat(text.AsSpan(0, basis), "legal_basis: wmo-5-2-6", text.AsSpan(basis + "legal_basis: vt-task".Length)));
+        using var output = new StringWriter();
+
+        var exit = PolicyCommand.Check(dir.Path, Now, output);
+
+        Assert.Equal(PolicyCommand.Failed, exit);
+        Assert.Contains(
+            "rule-against-basis-direction: rule 'vt-to-police-acute' uses legal basis 'wmo-5-2-6' (Wet maatschappelijke ondersteuning 2015 art. 5.2.6) against its direction",
+            output.ToString(),
+            StringComparison.Ordinal);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 }

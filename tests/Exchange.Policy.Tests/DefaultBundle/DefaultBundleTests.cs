@@ -45,12 +45,51 @@ public sealed class DefaultBundleTests
         var bundle = Engine.ActiveBundle;
 
         Assert.Equal(
-            ["avg-10", "avg-6-1-e", "avg-9-2-g", "bpg-4-3", "bw-1-240", "convenant-zvh", "jw-7-3-11", "vt-task", "wmo-5-2-6", "wpg-19", "wpg-20", "wth"],
+            ["avg-10", "avg-6-1-e", "avg-9-2-g", "bpg-4-x", "bw-1-240", "gi-task", "jw-7-3-11", "raad-task", "social-team-task", "uavg-30", "uavg-33", "vt-task", "wgs", "wmo-5-2-6", "wpg-19", "wpg-20", "wth"],
             bundle.LegalBases.Select(b => b.Id).Order(StringComparer.Ordinal));
         Assert.Equal(Domain.Police, bundle.DomainOf("politie-zwb"));
         Assert.Equal(Domain.VeiligThuis, bundle.DomainOf("vt-mwb"));
         Assert.Equal(Domain.ChildProtection, bundle.DomainOf("rvdk-zuidwest"));
         Assert.Equal(Domain.SocialTeam, bundle.DomainOf("swt-tilburg"));
+        Assert.Equal(Domain.YouthProtection, bundle.DomainOf("jb-brabant"));
+    }
+
+    [Fact]
+    public void Every_legal_basis_of_the_default_bundle_has_a_case_as_it_is_meant_and_one_against_its_direction()
+    {
+        var bundle = Engine.ActiveBundle;
+        var cases = bundle.Definition.TestCases.Where(c => c.Expect.InvalidField is null).ToList();
+        var missing = new List<string>();
+        foreach (var basis in bundle.LegalBases)
+        {
+            var rulesCiting = bundle.Rules.Where(r => r.CitedBases.Contains(basis)).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+            var meant = cases.Any(c =>
+                c.Expect.Decision is not (null or Decision.Deny)
+                && (c.Request.LegalBasis == basis.Id || c.Expect.LegalBasis == basis.Id || (c.Expect.Rules ?? []).Any(rulesCiting.Contains)));
+            var against = cases.Any(c =>
+                c.Request.LegalBasis == basis.Id
+                && c.Expect is { Decision: Decision.Deny, ReasonCode: PolicyReasonCodes.BasisNotApplicable }
+                && (!basis.IsGround
+                    || !basis.Definition.HolderDomains.Contains(bundle.DomainOf(c.Request.Holder))
+                    || !basis.Definition.RecipientDomains.Contains(bundle.DomainOf(c.Request.Recipient))));
+            if (!meant)
+            {
+                missing.Add($"{basis.Id}: no case as it is meant");
+            }
+
+            if (!against)
+            {
+                missing.Add($"{basis.Id}: no case against its direction denied with BASIS_NOT_APPLICABLE");
+            }
+        }
+
+        Assert.True(missing.Count == 0, string.Join(Environment.NewLine, missing));
+    }
+
+    [Fact]
+    public void Every_legal_basis_of_the_default_bundle_says_where_it_was_read()
+    {
+        Assert.All(Engine.ActiveBundle.LegalBases, b => Assert.False(string.IsNullOrWhiteSpace(b.Definition.Source), b.Id));
     }
 
     [Fact]

@@ -135,7 +135,7 @@ public sealed class DecisionServiceTests
             Recipient = new Actor { OrganisationId = "politie-zwb", Role = "noodhulp", ProfessionalId = "agent-4410" },
             Subjects = { new SubjectRef { Pseudonym = "nora" } },
             Purpose = Purpose.AcuteSafety,
-            LegalBasis = new LegalBasisRef { Id = "wmo-5-2-6" },
+            LegalBasis = new LegalBasisRef { Id = "vt-task" },
             Categories = { DataCategory.Safety },
             Kind = DisclosureKind.Pull,
             BreakGlass = new BreakGlass { Justification = "Restraining order broken; officers on their way." },

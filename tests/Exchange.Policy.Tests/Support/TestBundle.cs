@@ -9,7 +9,9 @@ namespace Exchange.Policy.Tests.Support;
 
 /// <summary>
 /// Small bundles written for one test: a fixed base (manifest, all purposes, two legal bases, partners, one
-/// covenant) plus the rules, hard denials or test cases the test is about, in files of their own.
+/// covenant) plus the rules, hard denials or test cases the test is about, in files of their own. basis-a is wide
+/// and under the Wpg, so that its special categories need no AVG pair; basis-b gives Veilig Thuis's SAFETY to the
+/// police and the social team only.
 /// </summary>
 internal static class TestBundle
 {
@@ -33,7 +35,11 @@ internal static class TestBundle
             law: Test law A
             article: art. 1
             summary: Wide basis for tests.
+            kind: TASK
+            regime: WPG
+            source: a test
             holder_domains: [POLICE, VEILIG_THUIS, CHILD_PROTECTION, SOCIAL_TEAM]
+            recipient_domains: [POLICE, VEILIG_THUIS, CHILD_PROTECTION, YOUTH_PROTECTION, SOCIAL_TEAM]
             purposes: [SAFETY_ASSESSMENT, ACUTE_SAFETY, CASE_CONFERENCE, RECOVERY_PLANNING]
             categories: [INVOLVEMENT, CONTACT, CONFIDENTIAL_LOCATION, INCIDENT, SAFETY, MEASURE, STRENGTHS]
             special_categories: [HEALTH]
@@ -41,7 +47,10 @@ internal static class TestBundle
             law: Test law B
             article: art. 2
             summary: Narrow basis for tests.
+            kind: TASK
+            source: a test
             holder_domains: [VEILIG_THUIS]
+            recipient_domains: [POLICE, SOCIAL_TEAM]
             purposes: [SAFETY_ASSESSMENT]
             categories: [SAFETY]
         partners:

@@ -236,7 +236,7 @@ public sealed partial class LeoAndNoraScenarioTests
         {
             Subject = Ref(Family(police)[Nora]),
             Purpose = Purpose.AcuteSafety,
-            LegalBasis = new LegalBasisRef { Id = "wmo-5-2-6" },
+            LegalBasis = new LegalBasisRef { Id = "vt-task" },
             Categories = { DataCategory.Safety, DataCategory.ConfidentialLocation },
             Requester = police.Professional("noodhulp", "agent-4410"),
             PayloadTypes = { ShelterStay.Descriptor.FullName },
@@ -247,7 +247,7 @@ public sealed partial class LeoAndNoraScenarioTests
         Assert.Contains(policeAsks.Receipt.Obligations, o => o.Kind == ObligationKind.ReviewRequired);
         var notice = Assert.Single(Partner.Payloads<BreakGlassNotice>(await vt.InboxAsync(d => Partner.Payloads<BreakGlassNotice>(d).Any())));
         Assert.Equal(policeAsks.Receipt.DecisionId, notice.DecisionId);
-        Assert.Equal("wmo-5-2-6", notice.LegalBasis.Id);
+        Assert.Equal("vt-task", notice.LegalBasis.Id);
 
         // Every decision and every release of the story names the legal basis that decided, the same in both.
         var entries = await Ledger(exchange);
