@@ -86,27 +86,27 @@ public sealed class Partner(string organisationId, GrpcChannel channel)
 }
 
 /// <summary>
-/// Reads the ledger as a privacy officers' system does: through the gateway, with a certificate-bound
-/// token carrying exchange.ledger.review.
+/// Reads the whole ledger as an operator of the exchange can: from the store, as `exchange ledger export`
+/// does. A privacy officers' system reads through the gateway only what its organisation is party to
+/// (and each of its reads is recorded), so it cannot serve as the tests' view of every decision.
 /// </summary>
 public static class LedgerReader
 {
-    public static Task<IReadOnlyList<LedgerEntry>> AllAsync(ExchangeCluster cluster) => AllAsync(cluster.Channel(ExchangeCluster.LedgerReviewer));
+    public static Task<IReadOnlyList<LedgerEntry>> AllAsync(ExchangeCluster cluster) => FromStoreAsync(cluster.LedgerPath);
 
-    /// <summary>Every entry, read over a reviewer's channel to the gateway.</summary>
-    public static async Task<IReadOnlyList<LedgerEntry>> AllAsync(GrpcChannel reviewer)
+    public static Task<IReadOnlyList<LedgerEntry>> AllAsync(LocalLauncher exchange) => FromStoreAsync(exchange.Manifest.Ledger.Sqlite);
+
+    /// <summary>Every entry of the SQLite ledger at <paramref name="path"/>, read without the writer's lock.</summary>
+    public static async Task<IReadOnlyList<LedgerEntry>> FromStoreAsync(string path)
     {
-        var client = new LedgerService.LedgerServiceClient(reviewer);
+        await using var store = Exchange.Ledger.DisclosureLedger.CreateStore(new Exchange.Ledger.Hosting.LedgerOptions { SqlitePath = path });
+        await store.InitializeAsync(CancellationToken.None);
         var entries = new List<LedgerEntry>();
-        while (true)
+        await foreach (var row in Exchange.Ledger.Verification.LedgerVerifier.ReadStore(store, CancellationToken.None))
         {
-            var page = await client.ReadEntriesAsync(new ReadEntriesRequest { FromSequence = (ulong)entries.Count, Limit = 500 });
-            if (page.Entries.Count == 0)
-            {
-                return entries;
-            }
-
-            entries.AddRange(page.Entries);
+            entries.Add(LedgerEntry.Parser.ParseFrom(row.Entry));
         }
+
+        return entries;
     }
 }
