@@ -1,11 +1,9 @@
 using Exchange.Client;
-using Exchange.Contracts.Ledger.V1;
 using Exchange.Contracts.V1;
-using Exchange.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
 
-namespace Exchange.System.Tests.Support;
+namespace Exchange.Testing;
 
 /// <summary>What a partner organisation's system does through the gateway, in the words of the domain.</summary>
 public sealed class Partner(string organisationId, GrpcChannel channel)
@@ -82,31 +80,5 @@ public sealed class Partner(string organisationId, GrpcChannel channel)
         header.Provenance.Sources.AddRange(sources);
         header.Subjects.AddRange(subjects.Select(s => new SubjectRef { Pseudonym = s }));
         return header;
-    }
-}
-
-/// <summary>
-/// Reads the whole ledger as an operator of the exchange can: from the store, as `exchange ledger export`
-/// does. A privacy officers' system reads through the gateway only what its organisation is party to
-/// (and each of its reads is recorded), so it cannot serve as the tests' view of every decision.
-/// </summary>
-public static class LedgerReader
-{
-    public static Task<IReadOnlyList<LedgerEntry>> AllAsync(ExchangeCluster cluster) => FromStoreAsync(cluster.LedgerPath);
-
-    public static Task<IReadOnlyList<LedgerEntry>> AllAsync(LocalLauncher exchange) => FromStoreAsync(exchange.Manifest.Ledger.Sqlite);
-
-    /// <summary>Every entry of the SQLite ledger at <paramref name="path"/>, read without the writer's lock.</summary>
-    public static async Task<IReadOnlyList<LedgerEntry>> FromStoreAsync(string path)
-    {
-        await using var store = Exchange.Ledger.DisclosureLedger.CreateStore(new Exchange.Ledger.Hosting.LedgerOptions { SqlitePath = path });
-        await store.InitializeAsync(CancellationToken.None);
-        var entries = new List<LedgerEntry>();
-        await foreach (var row in Exchange.Ledger.Verification.LedgerVerifier.ReadStore(store, CancellationToken.None))
-        {
-            entries.Add(LedgerEntry.Parser.ParseFrom(row.Entry));
-        }
-
-        return entries;
     }
 }
