@@ -47,7 +47,16 @@ log "tests"
 mkdir -p "$root/TestResults"
 results="$root/TestResults/run-$$"
 status=0
-dotnet test --solution Exchange.sln --no-build --results-directory "$results" 2>&1 | tee "$results.log" || status=$?
+# The console's browser tests start an exchange and a browser of their own: they run after the other
+# test projects rather than beside them, so the machine's two cores are not shared three ways.
+filter="$results.slnf"
+{
+  printf '{"solution":{"path":"%s","projects":[' "$root/Exchange.sln"
+  dotnet sln Exchange.sln list | grep -E '\.csproj$' | grep -v 'Exchange.Console.Tests' | sed 's/.*/"&"/' | paste -sd, -
+  printf ']}}\n'
+} > "$filter"
+dotnet test --solution "$filter" --no-build --results-directory "$results" 2>&1 | tee "$results.log" || status=$?
+dotnet test --project tests/Exchange.Console.Tests --no-build --results-directory "$results" 2>&1 | tee -a "$results.log" || status=$?
 
 log "policy bundle"
 dotnet run --no-build --project tools/Exchange.Cli -- policy test policies || status=1

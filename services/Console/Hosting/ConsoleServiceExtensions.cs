@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
@@ -138,7 +139,12 @@ public static class ConsoleServiceExtensions
     public static WebApplication MapConsole(this WebApplication app)
     {
         _ = app.Services.GetRequiredService<PolicyCatalogue>();
-        app.UseExceptionHandler("/Error");
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandlingPath = "/Error",
+            // A refusal by the ledger is an answer, not a fault: the error page explains it; the log stays for faults.
+            SuppressDiagnosticsCallback = context => context.Exception is Grpc.Core.RpcException,
+        });
         app.UseStatusCodePagesWithReExecute("/Error", "?status={0}");
         app.Use(async (context, next) =>
         {

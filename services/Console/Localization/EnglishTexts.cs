@@ -7,6 +7,7 @@ internal static class EnglishTexts
     {
         ["(het pseudoniem van uw organisatie)"] = "(your organisation's pseudonym)",
         ["(vermelding {0})"] = "(entry {0})",
+        ["(verstrekking, beoordelingen)"] = "(release, reviews)",
         ["(verplicht; wordt vastgelegd)"] = "(required; it is recorded)",
         ["(één per regel, hoogstens 20)"] = "(one per line, at most 20)",
         ["Aan welke organisaties heeft {0} gegevens van de betrokkene verstrekt, wanneer, welke gegevens, voor welk doel en op welke grondslag? De betrokkene heeft recht op de werkelijke ontvangers (HvJ EU C-154/21)."] = "To which organisations did {0} give the data subject's data, when, which data, for which purpose and on which legal basis? The data subject is entitled to the actual recipients (CJEU C-154/21).",

@@ -52,6 +52,9 @@ public sealed class SearchModel : OfficerPageModel
     [BindProperty(SupportsGet = true, Name = "categorie")]
     public DataCategory Category { get; set; }
 
+    [BindProperty(SupportsGet = true, Name = "betreft")]
+    public ulong? Concerns { get; set; }
+
     [BindProperty(SupportsGet = true, Name = "pagina")]
     public string? PageToken { get; set; }
 
@@ -195,6 +198,11 @@ public sealed class SearchModel : OfficerPageModel
         if (Kind != EntryKind.Unspecified)
         {
             request.Kinds.Add(Kind);
+        }
+
+        if (Concerns is { } concerns)
+        {
+            request.ConcernsSequence = concerns;
         }
 
         if (Category != DataCategory.Unspecified)

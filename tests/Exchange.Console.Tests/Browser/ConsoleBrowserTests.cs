@@ -286,6 +286,12 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         await ConsoleFixture.ScreenshotAsync(page, "signed-out");
         await ConsoleFixture.AssertAccessibleAsync(page, "signed-out");
         await page.Context.CloseAsync();
+
+        // The identity service's login form is the first page an officer sees.
+        var login = await fixture.LoginFormAsync(script: true);
+        await ConsoleFixture.ScreenshotAsync(login, "login");
+        await ConsoleFixture.AssertAccessibleAsync(login, "login");
+        await login.Context.CloseAsync();
     }
 
     private async Task ShowTimelineAsync(IPage page, IEnumerable<string> pseudonyms, string purpose)

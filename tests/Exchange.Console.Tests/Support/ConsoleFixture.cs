@@ -73,6 +73,17 @@ public sealed class ConsoleFixture : IAsyncLifetime
     public async Task<IPage> LoginAsync(string organisationId, bool script = false)
     {
         var officer = Exchange.Manifest.Partner(organisationId).PrivacyOfficer;
+        var page = await LoginFormAsync(script);
+        await page.FillAsync("input[name=username]", officer.UserName);
+        await page.FillAsync("input[name=password]", (await File.ReadAllTextAsync(officer.PasswordFile)).Trim());
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => url.StartsWith(Console.AbsoluteUri, StringComparison.Ordinal));
+        return page;
+    }
+
+    /// <summary>A new browser context at the identity service's login form, where the console sends an officer who is not logged in.</summary>
+    public async Task<IPage> LoginFormAsync(bool script = false)
+    {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             // The development CA is not in Chromium's store; the console's certificate is checked by the launcher's probe.
@@ -89,10 +100,6 @@ public sealed class ConsoleFixture : IAsyncLifetime
         var page = await context.NewPageAsync();
         await page.GotoAsync(Console.AbsoluteUri);
         Assert.Contains("/account/login", page.Url, StringComparison.Ordinal);
-        await page.FillAsync("input[name=username]", officer.UserName);
-        await page.FillAsync("input[name=password]", (await File.ReadAllTextAsync(officer.PasswordFile)).Trim());
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => url.StartsWith(Console.AbsoluteUri, StringComparison.Ordinal));
         return page;
     }
 

@@ -203,6 +203,40 @@ public sealed class OfficerServiceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Repeated_denials_about_one_subject_and_a_lookup_never_followed_by_an_involvement_are_signals()
+    {
+        var lookup = SampleEntries.Decision(Leo, holder: Vt, recipient: Team, purpose: Purpose.Coordination);
+        lookup.DisclosureKind = DisclosureKind.Lookup;
+        var followedLookup = SampleEntries.Decision(Nora, holder: Vt, recipient: Team, purpose: Purpose.Coordination);
+        followedLookup.DisclosureKind = DisclosureKind.Lookup;
+        var involvement = SampleEntries.Decision(Nora, holder: Team, recipient: Vt, purpose: Purpose.Coordination);
+        involvement.DisclosureKind = DisclosureKind.Push;
+        var denials = await Host.AppendAsync(
+            SampleEntries.Decision(Nora, holder: Vt, decision: Decision.Deny),
+            SampleEntries.Decision(Nora, holder: Vt, recipient: Police, decision: Decision.Deny),
+            SampleEntries.Decision(Nora, holder: Vt, decision: Decision.Deny),
+            SampleEntries.Decision(Leo, holder: Vt, decision: Decision.Deny));
+        var lookups = await Host.AppendAsync(lookup, followedLookup, involvement);
+        var from = Host.Clock.GetUtcNow().AddHours(-1);
+        Host.Clock.Advance(TimeSpan.FromHours(73));
+
+        var signals = (await Host.Officer(Vt).DetectSignalsAsync(new DetectSignalsRequest
+        {
+            From = Timestamp.FromDateTimeOffset(from),
+            To = Timestamp.FromDateTimeOffset(Host.Clock.GetUtcNow()),
+            TimeZone = "Europe/Amsterdam",
+            Thresholds = SignalDetector.Defaults,
+        }, cancellationToken: Ct)).Signals;
+
+        var repeated = Assert.Single(signals, s => s.Kind == SignalKind.RepeatedDenials);
+        Assert.Equal(denials.Take(3), repeated.EvidenceSequences);
+        Assert.Equal(Host.Codec.ToOrganisation(Nora, Vt), repeated.SubjectPseudonym);
+        var unfollowed = Assert.Single(signals, s => s.Kind == SignalKind.LookupWithoutInvolvement);
+        Assert.Equal([lookups[0]], unfollowed.EvidenceSequences);
+        Assert.Equal(Team, unfollowed.OrganisationId);
+    }
+
+    [Fact]
     public async Task A_withholding_records_ground_reasoning_recipients_review_date_and_whether_the_subject_is_told()
     {
         var release = (await Host.AppendAsync(SampleEntries.Decision(Nora, holder: Vt, recipient: Police)))[0];
