@@ -47,6 +47,10 @@ public static class RpcPermissions
         Partner("ledger.v1.LedgerService", "GetCheckpoint", ExchangeScopes.LedgerReview),
         Partner("ledger.v1.LedgerService", "ProveInclusion", ExchangeScopes.LedgerReview),
         Partner("ledger.v1.LedgerService", "ProveConsistency", ExchangeScopes.LedgerReview),
+        // The privacy officers' console, on the internal network: never routed by the gateway; the ledger
+        // validates the officer's own token (audience exchange-console) on every call itself.
+        .. Officers("Search", "GetEntry", "Summarize", "DetectSignals", "ReviewBreakGlass", "MarkReviewed", "ReviewSignal",
+            "WithholdRecipients", "ListCheckpoints", "StartVerification", "GetVerification"),
 
         Partner("registry.v1.RegistryService", "ListPartners", ExchangeScopes.RegistryAdmin),
         Partner("registry.v1.RegistryService", "GetPartner", ExchangeScopes.RegistryAdmin),
@@ -99,6 +103,8 @@ public static class RpcPermissions
         new(service, method, RpcExposure.Partner, scope, domain, holder, streaming);
 
     private static RpcRule Internal(string service, string method) => new(service, method, RpcExposure.Internal);
+
+    private static IEnumerable<RpcRule> Officers(params string[] methods) => methods.Select(m => Internal("ledger.v1.OfficerService", m));
 
     /// <summary>A domain's typed publishing: only that domain's organisations, only as themselves.</summary>
     private static IEnumerable<RpcRule> TypedPublish(string service, Domain domain, params string[] methods) =>

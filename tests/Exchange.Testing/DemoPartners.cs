@@ -1,6 +1,6 @@
 using Exchange.Contracts.V1;
 
-namespace Exchange.System.Tests.Support;
+namespace Exchange.Testing;
 
 /// <summary>The four partners of the acceptance scenario.</summary>
 public static class DemoPartners
