@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the Need-to-Know Exchange: buf lint, the build (warnings are errors), every test
-# project (unit, system over real sockets and TLS, ledger on SQLite and PostgreSQL), and the policy
-# bundle's own tests and analysis. Installs what the tests need when it is missing.
+# project (unit, system over real sockets and TLS, ledger on SQLite and PostgreSQL, the console in
+# Chromium), and the policy bundle's own tests and analysis. Installs what the tests need when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 root="$PWD"
@@ -22,9 +22,12 @@ log "tools"
 missing=()
 command -v node >/dev/null || missing+=(nodejs npm)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# The console's browser tests drive Debian's Chromium; the console formats dates in Dutch and English (ICU).
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+ls /usr/lib/*/libicuuc.so.* >/dev/null 2>&1 || missing+=(libicu72)
 if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
-if [[ ! -x .tools/node_modules/.bin/buf ]]; then
-  npm install --prefix .tools --no-audit --no-fund --loglevel=error @bufbuild/buf@1.75.0
+if [[ ! -x .tools/node_modules/.bin/buf || ! -f .tools/node_modules/axe-core/axe.min.js ]]; then
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error @bufbuild/buf@1.75.0 axe-core@4.14.1
 fi
 
 log "buf lint"
@@ -46,7 +49,16 @@ results="$root/TestResults/run-$$"
 # The acceptance scenario's system test keeps its ledger here, for the replay below.
 export EXCHANGE_SCENARIO_LEDGER="$results.scenario-ledger.db"
 status=0
-dotnet test --solution Exchange.sln --no-build --results-directory "$results" 2>&1 | tee "$results.log" || status=$?
+# The console's browser tests start an exchange and a browser of their own: they run after the other
+# test projects rather than beside them, so the machine's two cores are not shared three ways.
+filter="$results.slnf"
+{
+  printf '{"solution":{"path":"%s","projects":[' "$root/Exchange.sln"
+  dotnet sln Exchange.sln list | grep -E '\.csproj$' | grep -v 'Exchange.Console.Tests' | sed 's/.*/"&"/' | paste -sd, -
+  printf ']}}\n'
+} > "$filter"
+dotnet test --solution "$filter" --no-build --results-directory "$results" 2>&1 | tee "$results.log" || status=$?
+dotnet test --project tests/Exchange.Console.Tests --no-build --results-directory "$results" 2>&1 | tee -a "$results.log" || status=$?
 
 log "policy bundle"
 dotnet run --no-build --project tools/Exchange.Cli -- policy test policies || status=1

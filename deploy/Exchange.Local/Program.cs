@@ -37,6 +37,7 @@ try
         Console.WriteLine($"  {partner.Id,-16} {partner.Name}");
     }
 
+    Console.WriteLine($"Privacy officers log in to the console at {ConsoleProcess.Url(layout)} as fg.<partner id>; passwords in {Path.Combine(layout.Secrets, "console-users")}");
     Console.WriteLine($"Endpoints and credentials: {layout.Manifest}");
     Console.WriteLine($"Service logs: {layout.Logs}");
     Console.WriteLine("Press Ctrl-C to stop.");

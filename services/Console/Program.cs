@@ -1,8 +1,14 @@
+using Exchange.Console.Hosting;
 using Exchange.ServiceDefaults.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults("exchange-console");
+builder.AddServiceHosting("exchange-console");
+builder.AddConsole();
 
 var app = builder.Build();
+app.MapConsole();
 app.MapServiceDefaults();
 app.Run();
+
+/// <summary>Visible to the tests' host.</summary>
+public partial class Program;

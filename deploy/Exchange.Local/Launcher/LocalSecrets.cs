@@ -22,6 +22,7 @@ public static class LocalSecrets
         IPAddress[] loopback = [IPAddress.Loopback, IPAddress.IPv6Loopback];
         pki.IssueServer("gateway", ["localhost"], loopback).Dispose();
         pki.IssueServer("identity", ["localhost"], loopback).Dispose();
+        pki.IssueServer(ConsoleProcess.Name, ["localhost"], loopback).Dispose();
         foreach (var partner in partners)
         {
             pki.IssueClient(partner.Id, partner.Name).Dispose();

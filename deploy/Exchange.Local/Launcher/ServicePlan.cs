@@ -133,6 +133,7 @@ public static class ServicePlan
         }
 
         specs.Add(new ServiceSpec("gateway", "gateway/Exchange.Gateway", "Exchange.Gateway", Gateway(layout), Traced("gateway", gateway)));
+        specs.Add(ConsoleProcess.Spec(layout, partners, policy["Ledger__SigningKeyPath"], policy["Ledger__Origin"]));
         return specs;
     }
 

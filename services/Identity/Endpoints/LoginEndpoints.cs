@@ -4,6 +4,7 @@ using Exchange.Identity.Users;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Exchange.Identity.Endpoints;
@@ -16,12 +17,13 @@ public static partial class LoginEndpoints
 {
     public const string Path = "/account/login";
 
-    public static IResult Form(HttpContext context, IAntiforgery antiforgery, [FromQuery(Name = "ReturnUrl")] string? returnUrl) =>
-        Page(context, antiforgery, returnUrl, failed: false);
+    public static IResult Form(HttpContext context, IAntiforgery antiforgery, IOptions<IdentityOptions> options, [FromQuery(Name = "ReturnUrl")] string? returnUrl) =>
+        Page(context, antiforgery, options.Value, returnUrl, failed: false);
 
     public static async Task<IResult> SubmitAsync(
         HttpContext context,
         IAntiforgery antiforgery,
+        IOptions<IdentityOptions> options,
         ConsoleUsers users,
         ILoggerFactory loggers,
         [FromForm(Name = "username")] string? userName,
@@ -34,7 +36,7 @@ public static partial class LoginEndpoints
         if (user is null)
         {
             LogFailed(loggers.CreateLogger(typeof(LoginEndpoints).FullName!));
-            return Page(context, antiforgery, returnUrl, failed: true);
+            return Page(context, antiforgery, options.Value, returnUrl, failed: true);
         }
 
         var identity = new ClaimsIdentity(AuthorizeEndpoint.LoginScheme, Claims.Name, Claims.Role);
@@ -48,7 +50,7 @@ public static partial class LoginEndpoints
     private static bool IsAuthorizationRequest(string? returnUrl) =>
         returnUrl is not null && returnUrl.StartsWith("/connect/authorize?", StringComparison.Ordinal) && !returnUrl.Contains("//", StringComparison.Ordinal);
 
-    private static IResult Page(HttpContext context, IAntiforgery antiforgery, string? returnUrl, bool failed)
+    private static IResult Page(HttpContext context, IAntiforgery antiforgery, IdentityOptions options, string? returnUrl, bool failed)
     {
         var tokens = antiforgery.GetAndStoreTokens(context);
         var message = failed ? "<p role=\"alert\">Onjuiste gebruikersnaam of wachtwoord.</p>" : string.Empty;
@@ -68,7 +70,10 @@ public static partial class LoginEndpoints
             </main></body></html>
             """;
         context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers["Content-Security-Policy"] = "default-src 'none'; form-action 'self'";
+        // Browsers apply form-action to the redirects after the post too: the login ends at the console's redirect URI.
+        var consoles = options.Clients.Where(c => c.Kind == ClientKind.Console).SelectMany(c => c.RedirectUris)
+            .Select(u => u.GetLeftPart(UriPartial.Authority)).Distinct(StringComparer.Ordinal);
+        context.Response.Headers["Content-Security-Policy"] = $"default-src 'none'; form-action 'self' {string.Join(' ', consoles)}".TrimEnd();
         context.Response.Headers["X-Frame-Options"] = "DENY";
         return Results.Content(html, "text/html; charset=utf-8", statusCode: failed ? StatusCodes.Status401Unauthorized : StatusCodes.Status200OK);
     }

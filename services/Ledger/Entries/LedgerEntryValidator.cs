@@ -32,6 +32,13 @@ public static class LedgerEntryValidator
         return result;
     }
 
+    /// <summary>A privacy officer as an entry names them: organisation and user id.</summary>
+    private static void RequireOfficer(Actor? officer, string field, Action<bool, string, string> require)
+    {
+        require(officer is { OrganisationId.Length: > 0 }, field + ".organisation_id", "The officer's organisation is required.");
+        require(officer!.ProfessionalId.Length > 0, field + ".professional_id", "The officer's user id is required.");
+    }
+
     private static void Validate(LedgerEntry entry, string path, ulong currentSize)
     {
         void Require(bool condition, string field, string description)
@@ -62,13 +69,45 @@ public static class LedgerEntryValidator
                 Require(entry.Review!.Reviewer is { OrganisationId.Length: > 0 }, "review.reviewer.organisation_id",
                     "A review names the reviewing organisation.");
                 break;
+            case EntryKind.OfficerRead:
+                RequireOfficer(entry.Requester, "requester", Require);
+                Require(entry.OfficerRead is { Purpose: not OfficerReadPurpose.Unspecified }, "officer_read.purpose",
+                    "An officer's read records why.");
+                Require(entry.OfficerRead!.View != ReadView.Unspecified, "officer_read.view", "An officer's read records where it was made.");
+                break;
+            case EntryKind.AccessReportWithholding:
+                RequireOfficer(entry.Requester, "requester", Require);
+                Require(entry.SubjectPseudonym.Length > 0, "subject_pseudonym", "A withholding is about one subject.");
+                Require(entry.Withholding is { Ground.Length: > 0, Reasoning.Length: > 0 }, "withholding",
+                    "A withholding records its ground and reasoning.");
+                Require(entry.Withholding!.RecipientOrganisationIds.Count > 0, "withholding.recipient_organisation_ids",
+                    "A withholding names the recipients withheld.");
+                Require(entry.Withholding.ReviewOn is not null, "withholding.review_on", "A withholding has a review date.");
+                break;
+            case EntryKind.ListReview:
+                RequireOfficer(entry.Review?.Reviewer, "review.reviewer", Require);
+                Require(entry.ReviewList.Length > 0, "review_list", "A list review names its list.");
+                break;
+            case EntryKind.SignalReview:
+                RequireOfficer(entry.Review?.Reviewer, "review.reviewer", Require);
+                Require(entry.SignalReview is { SignalId.Length: > 0, EvidenceSequences.Count: > 0 }, "signal_review",
+                    "A signal review names the signal and the entries behind it.");
+                Require(entry.SignalReview!.EvidenceSequences.All(s => s < currentSize), "signal_review.evidence_sequences",
+                    "An entry behind the signal is not in the ledger.");
+                break;
             default:
                 break;
         }
 
-        if (entry.Kind is EntryKind.Release or EntryKind.Review or EntryKind.AccessReportWithholding)
+        if (entry.Kind is EntryKind.Release or EntryKind.Review or EntryKind.AccessReportWithholding or EntryKind.ListReview)
         {
             Require(entry.HasConcernsSequence, "concerns_sequence", "The entry must name the entry it concerns.");
+        }
+
+        // An officer's entry names the officer's organisation as holder: it is their organisation's record.
+        if (entry.Kind is EntryKind.OfficerRead or EntryKind.AccessReportWithholding or EntryKind.ListReview or EntryKind.SignalReview)
+        {
+            Require(entry.HolderOrganisationId.Length > 0, "holder_organisation_id", "An officer's entry names the officer's organisation.");
         }
 
         // An entry can only concern one that is already durable.

@@ -1,8 +1,12 @@
 using Exchange.Ledger.Grpc;
+using Exchange.Ledger.Officers;
+using Exchange.Disclosure.Pseudonyms;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,12 +29,32 @@ public static class LedgerHostingExtensions
         services.AddSingleton<IDisclosureLedger, HostedDisclosureLedger>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerHost>());
         services.AddGrpc();
+
+        // The privacy officers' access: their tokens (from the host's Tokens settings, audience exchange-console),
+        // their own organisation's pseudonyms (Pseudonyms settings), overview, signals and verification.
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<PseudonymOptions>().BindConfiguration(PseudonymOptions.Section);
+        services.AddSingleton<OfficerPseudonyms>();
+        services.AddSingleton<OfficerLedger>();
+        services.AddSingleton<OfficerOverview>();
+        services.AddSingleton<SignalDetector>();
+        services.AddSingleton<VerificationRunner>();
+        services.TryAddSingleton<IOfficerAuthenticator, OfficerTokenAuthenticator>();
+        services.AddAuthentication().AddJwtBearer(OfficerTokenAuthenticator.Scheme, _ => { });
+        services.AddOptions<JwtBearerOptions>(OfficerTokenAuthenticator.Scheme)
+            .Configure<IConfiguration>(OfficerTokenAuthenticator.Configure);
         return services;
     }
 
-    /// <summary>Maps <c>ledger.v1.LedgerService</c>; add authorization on the returned builder.</summary>
-    public static GrpcServiceEndpointConventionBuilder MapDisclosureLedger(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapGrpcService<LedgerGrpcService>();
+    /// <summary>
+    /// Maps <c>ledger.v1.LedgerService</c> and <c>ledger.v1.OfficerService</c>; add authorization on the
+    /// returned builder (the ledger service's).
+    /// </summary>
+    public static GrpcServiceEndpointConventionBuilder MapDisclosureLedger(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGrpcService<OfficerGrpcService>();
+        return endpoints.MapGrpcService<LedgerGrpcService>();
+    }
 }
 
 /// <summary>

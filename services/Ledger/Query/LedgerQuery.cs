@@ -27,9 +27,15 @@ public sealed record LedgerQuery
 
     public string? SubjectPseudonym { get; init; }
 
+    /// <summary>Any of these subjects (a family); combines with <see cref="SubjectPseudonym"/> by AND.</summary>
+    public IReadOnlyList<string>? SubjectPseudonyms { get; init; }
+
     public Purpose? Purpose { get; init; }
 
     public string? LegalBasisId { get; init; }
+
+    /// <summary>Any of these legal bases.</summary>
+    public IReadOnlyList<string>? LegalBasisIds { get; init; }
 
     public Decision? Decision { get; init; }
 
@@ -38,6 +44,12 @@ public sealed record LedgerQuery
     public ReviewState? ReviewState { get; init; }
 
     public EntryKind? Kind { get; init; }
+
+    /// <summary>Any of these kinds.</summary>
+    public IReadOnlyList<EntryKind>? Kinds { get; init; }
+
+    /// <summary>Entries concerning this one (its release, reviews, withholdings).</summary>
+    public ulong? ConcernsSequence { get; init; }
 
     public int PageSize { get; init; } = DefaultPageSize;
 

@@ -26,6 +26,19 @@ internal static class QuerySql
             parameters.Add(new(name, value));
         }
 
+        // column IN (@name0, @name1, …): each value its own parameter, never spliced into the text.
+        void AddAny<T>(string column, string name, IReadOnlyList<T> values, Func<T, object> parameter)
+        {
+            var names = new List<string>(values.Count);
+            for (var i = 0; i < values.Count; i++)
+            {
+                names.Add($"{name}{i}");
+                parameters.Add(new($"{name}{i}", parameter(values[i])));
+            }
+
+            where.Add($"{column} IN ({string.Join(", ", names)})");
+        }
+
         if (query.AfterSequence is { } after)
         {
             Add("e.sequence > @after", "@after", checked((long)after));
@@ -64,6 +77,11 @@ internal static class QuerySql
             Add("e.subject_pseudonym = @subject", "@subject", query.SubjectPseudonym);
         }
 
+        if (query.SubjectPseudonyms is { Count: > 0 } subjects)
+        {
+            AddAny("e.subject_pseudonym", "@subjects", subjects, s => s);
+        }
+
         if (query.Purpose is { } purpose)
         {
             Add("e.purpose = @purpose", "@purpose", (int)purpose);
@@ -72,6 +90,11 @@ internal static class QuerySql
         if (!string.IsNullOrEmpty(query.LegalBasisId))
         {
             Add("e.legal_basis_id = @legal_basis", "@legal_basis", query.LegalBasisId);
+        }
+
+        if (query.LegalBasisIds is { Count: > 0 } bases)
+        {
+            AddAny("e.legal_basis_id", "@legal_bases", bases, b => b);
         }
 
         if (query.Decision is { } decision)
@@ -87,6 +110,16 @@ internal static class QuerySql
         if (query.Kind is { } kind)
         {
             Add("e.kind = @kind", "@kind", (int)kind);
+        }
+
+        if (query.Kinds is { Count: > 0 } kinds)
+        {
+            AddAny("e.kind", "@kinds", kinds, k => (int)k);
+        }
+
+        if (query.ConcernsSequence is { } concerns)
+        {
+            Add("e.concerns_sequence = @concerns", "@concerns", checked((long)concerns));
         }
 
         if (query.ReviewState is { } state)

@@ -48,6 +48,10 @@ public static class RpcPermissions
         Partner("ledger.v1.LedgerService", "GetCheckpoint", ExchangeScopes.LedgerReview),
         Partner("ledger.v1.LedgerService", "ProveInclusion", ExchangeScopes.LedgerReview),
         Partner("ledger.v1.LedgerService", "ProveConsistency", ExchangeScopes.LedgerReview),
+        // The privacy officers' console, on the internal network: never routed by the gateway; the ledger
+        // validates the officer's own token (audience exchange-console) on every call itself.
+        .. Officers("Search", "GetEntry", "Summarize", "DetectSignals", "ReviewBreakGlass", "MarkReviewed", "ReviewSignal",
+            "WithholdRecipients", "ListCheckpoints", "StartVerification", "GetVerification"),
 
         Partner("registry.v1.RegistryService", "ListPartners", ExchangeScopes.RegistryAdmin),
         Partner("registry.v1.RegistryService", "GetPartner", ExchangeScopes.RegistryAdmin),
@@ -100,6 +104,8 @@ public static class RpcPermissions
         new(service, method, RpcExposure.Partner, scope, domains, holder, streaming);
 
     private static RpcRule Internal(string service, string method) => new(service, method, RpcExposure.Internal);
+
+    private static IEnumerable<RpcRule> Officers(params string[] methods) => methods.Select(m => Internal("ledger.v1.OfficerService", m));
 
     /// <summary>A domain service's typed publishing: only the organisations it serves, only as themselves.</summary>
     private static IEnumerable<RpcRule> TypedPublish(string service, Domain[] domains, params string[] methods) =>

@@ -6,6 +6,7 @@ using Exchange.Ledger.Tests.Support;
 using Exchange.ServiceDefaults.Errors;
 using Google.Protobuf;
 using Grpc.Core;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -24,7 +25,16 @@ public sealed class LedgerGrpcServiceTests : IAsyncLifetime
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private LedgerService.LedgerServiceClient Client => new(_channel!);
+    /// <summary>Veilig Thuis's privacy officers' system, as the gateway forwards its calls (organisation verified).</summary>
+    private LedgerService.LedgerServiceClient Client => As(SampleEntries.VeiligThuis);
+
+    private LedgerService.LedgerServiceClient As(string organisation) => new(_channel!.Intercept(metadata =>
+    {
+        metadata.Add("x-exchange-organisation", organisation);
+        return metadata;
+    }));
+
+    private static ReadEntriesRequest Read(ulong from, uint limit) => new() { FromSequence = from, Limit = limit, ReadPurpose = OfficerReadPurpose.IntegrityCheck };
 
     public async ValueTask InitializeAsync()
     {
@@ -66,7 +76,7 @@ public sealed class LedgerGrpcServiceTests : IAsyncLifetime
     {
         var response = await Client.AppendAsync(new AppendRequest { Entries = { SampleEntries.Decision("nora"), SampleEntries.Decision("leo") } },
             cancellationToken: Ct);
-        var read = await Client.ReadEntriesAsync(new ReadEntriesRequest { FromSequence = 0, Limit = 10 }, cancellationToken: Ct);
+        var read = await Client.ReadEntriesAsync(Read(0, 10), cancellationToken: Ct);
 
         Assert.Equal([0UL, 1UL], response.Sequences);
         Assert.Equal(["nora", "leo"], read.Entries.Select(e => e.SubjectPseudonym));
@@ -81,7 +91,7 @@ public sealed class LedgerGrpcServiceTests : IAsyncLifetime
         var checkpoint = await Client.GetCheckpointAsync(new GetCheckpointRequest(), cancellationToken: Ct);
         var proof = await Client.ProveInclusionAsync(new ProveInclusionRequest { Sequence = 6, TreeSize = checkpoint.Checkpoint.TreeSize },
             cancellationToken: Ct);
-        var entry = (await Client.ReadEntriesAsync(new ReadEntriesRequest { FromSequence = 6, Limit = 1 }, cancellationToken: Ct)).Encoded[0];
+        var entry = (await Client.ReadEntriesAsync(Read(6, 1), cancellationToken: Ct)).Encoded[0];
 
         var opened = SignedCheckpoint.Open(checkpoint.Checkpoint.Note, NoteVerifier.Parse(checkpoint.VerifierKey), out _);
         Assert.NotNull(opened);
@@ -113,13 +123,62 @@ public sealed class LedgerGrpcServiceTests : IAsyncLifetime
         await Client.AppendAsync(new AppendRequest { Entries = { Enumerable.Range(0, 5).Select(_ => SampleEntries.Decision("nora")) } },
             cancellationToken: Ct);
 
-        var first = await Client.QueryAsync(new QueryRequest { SubjectPseudonym = "nora", PageSize = 3 }, cancellationToken: Ct);
-        var second = await Client.QueryAsync(new QueryRequest { SubjectPseudonym = "nora", PageSize = 3, PageToken = first.NextPageToken },
+        var first = await Client.QueryAsync(new QueryRequest { SubjectPseudonym = "nora", PageSize = 3, ReadPurpose = OfficerReadPurpose.RegularReview }, cancellationToken: Ct);
+        var second = await Client.QueryAsync(new QueryRequest { SubjectPseudonym = "nora", PageSize = 3, PageToken = first.NextPageToken, ReadPurpose = OfficerReadPurpose.RegularReview },
             cancellationToken: Ct);
 
         Assert.Equal([0UL, 1, 2], first.Entries.Select(e => e.Sequence));
         Assert.Equal([3UL, 4], second.Entries.Select(e => e.Sequence));
         Assert.Empty(second.NextPageToken);
+    }
+
+    [Fact]
+    public async Task A_privacy_officers_system_reads_only_its_organisations_entries_of_a_range_and_each_read_is_recorded()
+    {
+        await Client.AppendAsync(new AppendRequest
+        {
+            Entries =
+            {
+                SampleEntries.Decision("nora", holder: SampleEntries.Police, recipient: SampleEntries.SocialTeam),
+                SampleEntries.Decision("nora"),
+            },
+        }, cancellationToken: Ct);
+
+        var read = await Client.ReadEntriesAsync(Read(0, 2), cancellationToken: Ct);
+
+        Assert.Equal([1UL], read.Entries.Select(e => e.Sequence));
+        Assert.Equal(2UL, read.NextFromSequence);
+        var recorded = (await As(SampleEntries.VeiligThuis).QueryAsync(new QueryRequest
+        {
+            Kind = EntryKind.OfficerRead, ReadPurpose = OfficerReadPurpose.RegularReview,
+        }, cancellationToken: Ct)).Entries[0];
+        Assert.Equal(OfficerReadPurpose.IntegrityCheck, recorded.OfficerRead.Purpose);
+        Assert.Equal(ReadView.Api, recorded.OfficerRead.View);
+        Assert.Equal([1UL], recorded.OfficerRead.Sequences);
+    }
+
+    [Fact]
+    public async Task Asking_the_api_for_another_organisations_entries_is_permission_denied_and_recorded()
+    {
+        await Client.AppendAsync(new AppendRequest { Entries = { SampleEntries.Decision("nora", holder: SampleEntries.Police, recipient: SampleEntries.SocialTeam) } },
+            cancellationToken: Ct);
+
+        var byQuery = await Assert.ThrowsAsync<RpcException>(async () => await Client.QueryAsync(new QueryRequest
+        {
+            InvolvingOrganisationId = SampleEntries.Police, ReadPurpose = OfficerReadPurpose.RegularReview,
+        }, cancellationToken: Ct));
+        var byProof = await Assert.ThrowsAsync<RpcException>(async () => await Client.ProveInclusionAsync(new ProveInclusionRequest { Sequence = 0 }, cancellationToken: Ct));
+        var withoutPurpose = await Assert.ThrowsAsync<RpcException>(async () => await Client.QueryAsync(new QueryRequest(), cancellationToken: Ct));
+
+        Assert.Equal((StatusCode.PermissionDenied, "NOT_PARTY"), (byQuery.StatusCode, RpcErrors.ReasonOf(byQuery)));
+        Assert.Equal((StatusCode.PermissionDenied, "NOT_PARTY"), (byProof.StatusCode, RpcErrors.ReasonOf(byProof)));
+        Assert.Equal(StatusCode.InvalidArgument, withoutPurpose.StatusCode);
+        Assert.Contains("read_purpose", withoutPurpose.Status.Detail, StringComparison.Ordinal);
+        var refusals = (await Client.QueryAsync(new QueryRequest { Kind = EntryKind.OfficerRead, ReadPurpose = OfficerReadPurpose.RegularReview }, cancellationToken: Ct))
+            .Entries.Where(e => e.Decision == Exchange.Contracts.V1.Decision.Deny).ToList();
+        Assert.Equal(2, refusals.Count);
+        Assert.All(refusals, r => Assert.Equal("NOT_PARTY", r.ReasonCode));
+        Assert.Equal([0UL], refusals[1].OfficerRead.Sequences);
     }
 
     [Fact]
@@ -146,8 +205,8 @@ public sealed class LedgerGrpcServiceTests : IAsyncLifetime
         await Client.AppendAsync(new AppendRequest { Entries = { SampleEntries.Decision("nora") } }, cancellationToken: Ct);
         Func<Task> call = field switch
         {
-            "page_token" => async () => await Client.QueryAsync(new QueryRequest { PageToken = "not-a-token" }, cancellationToken: Ct),
-            "page_size" => async () => await Client.QueryAsync(new QueryRequest { PageSize = 5000 }, cancellationToken: Ct),
+            "page_token" => async () => await Client.QueryAsync(new QueryRequest { PageToken = "not-a-token", ReadPurpose = OfficerReadPurpose.RegularReview }, cancellationToken: Ct),
+            "page_size" => async () => await Client.QueryAsync(new QueryRequest { PageSize = 5000, ReadPurpose = OfficerReadPurpose.RegularReview }, cancellationToken: Ct),
             "sequence" => async () => await Client.ProveInclusionAsync(new ProveInclusionRequest { Sequence = 1 }, cancellationToken: Ct),
             _ => async () => await Client.ProveConsistencyAsync(new ProveConsistencyRequest { FirstTreeSize = 1, SecondTreeSize = 2 },
                 cancellationToken: Ct),

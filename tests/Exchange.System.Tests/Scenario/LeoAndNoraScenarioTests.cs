@@ -282,7 +282,7 @@ public sealed partial class LeoAndNoraScenarioTests
     }
 
     private static Task<IReadOnlyList<LedgerEntry>> Ledger(LocalLauncher exchange) =>
-        LedgerReader.AllAsync(exchange.Reviewer(DemoPartners.VeiligThuis));
+        LedgerReader.AllAsync(exchange);
 
     /// <summary>
     /// Nine digits standing alone, as a BSN would be written: not inside a longer number or word

@@ -23,6 +23,7 @@ public static class LedgerCommand
         var command = new Command("ledger", "Export and verify the disclosure ledger, and benchmark its stores.");
         command.Subcommands.Add(CreateExport());
         command.Subcommands.Add(CreateVerify());
+        command.Subcommands.Add(CreateCheckProof());
         command.Subcommands.Add(LedgerBenchCommand.Create());
         return command;
     }
@@ -115,6 +116,41 @@ public static class LedgerCommand
                 var report = await LedgerVerifier.VerifyStoreAsync(store, key, cancellationToken);
                 return Report(report, store.Description);
             }
+        });
+        return command;
+    }
+
+    /// <summary>Checks one entry's proof file (downloaded from the privacy officers' console) offline.</summary>
+    private static Command CreateCheckProof()
+    {
+        var file = new Option<FileInfo>("--file") { Description = "The proof file (exchange-inclusion-proof/1).", Required = true };
+        var publicKey = new Option<string>("--public-key") { Description = "The ledger's verifier key you trust, or a file holding it.", Required = true };
+        var command = new Command("check-proof", "Check that one entry is in the ledger: its inclusion proof against a signed checkpoint.") { file, publicKey };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists)
+            {
+                await Console.Error.WriteLineAsync($"error: {path.FullName} does not exist.");
+                return CouldNotRun;
+            }
+
+            NoteVerifier verifier;
+            try
+            {
+                verifier = NoteVerifier.Parse(ReadKey(parse.GetValue(publicKey))!);
+            }
+            catch (FormatException)
+            {
+                await Console.Error.WriteLineAsync("error: --public-key is not a verifier key (name+keyid+base64key).");
+                return CouldNotRun;
+            }
+
+            var check = InclusionProofFile.Check(await File.ReadAllBytesAsync(path.FullName, cancellationToken), verifier);
+            Console.Out.WriteLine(check.Verified
+                ? string.Create(CultureInfo.InvariantCulture, $"entry {check.Sequence} is in the ledger: the proof leads to the signed checkpoint of tree size {check.TreeSize} ({check.SignedAt:u})")
+                : string.Create(CultureInfo.InvariantCulture, $"entry {check.Sequence} does not verify: {check.Failure}"));
+            return check.Verified ? Verified : DoesNotVerify;
         });
         return command;
     }

@@ -1,11 +1,9 @@
 using Exchange.Client;
-using Exchange.Contracts.Ledger.V1;
 using Exchange.Contracts.V1;
-using Exchange.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
 
-namespace Exchange.System.Tests.Support;
+namespace Exchange.Testing;
 
 /// <summary>What a partner organisation's system does through the gateway, in the words of the domain.</summary>
 public sealed class Partner(string organisationId, GrpcChannel channel)
@@ -82,31 +80,5 @@ public sealed class Partner(string organisationId, GrpcChannel channel)
         header.Provenance.Sources.AddRange(sources);
         header.Subjects.AddRange(subjects.Select(s => new SubjectRef { Pseudonym = s }));
         return header;
-    }
-}
-
-/// <summary>
-/// Reads the ledger as a privacy officers' system does: through the gateway, with a certificate-bound
-/// token carrying exchange.ledger.review.
-/// </summary>
-public static class LedgerReader
-{
-    public static Task<IReadOnlyList<LedgerEntry>> AllAsync(ExchangeCluster cluster) => AllAsync(cluster.Channel(ExchangeCluster.LedgerReviewer));
-
-    /// <summary>Every entry, read over a reviewer's channel to the gateway.</summary>
-    public static async Task<IReadOnlyList<LedgerEntry>> AllAsync(GrpcChannel reviewer)
-    {
-        var client = new LedgerService.LedgerServiceClient(reviewer);
-        var entries = new List<LedgerEntry>();
-        while (true)
-        {
-            var page = await client.ReadEntriesAsync(new ReadEntriesRequest { FromSequence = (ulong)entries.Count, Limit = 500 });
-            if (page.Entries.Count == 0)
-            {
-                return entries;
-            }
-
-            entries.AddRange(page.Entries);
-        }
     }
 }

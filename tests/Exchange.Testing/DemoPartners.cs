@@ -1,6 +1,6 @@
 using Exchange.Contracts.V1;
 
-namespace Exchange.System.Tests.Support;
+namespace Exchange.Testing;
 
 /// <summary>The partners of the acceptance scenario, and the GI that carries out the measures the court imposes.</summary>
 public static class DemoPartners

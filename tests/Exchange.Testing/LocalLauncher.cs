@@ -2,10 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Exchange.Client.Local;
-using Exchange.Testing;
 using Grpc.Net.Client;
 
-namespace Exchange.System.Tests.Support;
+namespace Exchange.Testing;
 
 /// <summary>
 /// The exchange as README.md starts it: the launcher, every service its own process, SQLite under a

@@ -1,0 +1,30 @@
+using Exchange.Contracts.Ledger.V1;
+using Exchange.Testing;
+
+namespace Exchange.System.Tests.Support;
+
+/// <summary>
+/// Reads the whole ledger as an operator of the exchange can: from the store, as `exchange ledger export`
+/// does. A privacy officers' system reads through the gateway only what its organisation is party to
+/// (and each of its reads is recorded), so it cannot serve as the tests' view of every decision.
+/// </summary>
+public static class LedgerReader
+{
+    public static Task<IReadOnlyList<LedgerEntry>> AllAsync(ExchangeCluster cluster) => FromStoreAsync(cluster.LedgerPath);
+
+    public static Task<IReadOnlyList<LedgerEntry>> AllAsync(LocalLauncher exchange) => FromStoreAsync(exchange.Manifest.Ledger.Sqlite);
+
+    /// <summary>Every entry of the SQLite ledger at <paramref name="path"/>, read without the writer's lock.</summary>
+    public static async Task<IReadOnlyList<LedgerEntry>> FromStoreAsync(string path)
+    {
+        await using var store = Exchange.Ledger.DisclosureLedger.CreateStore(new Exchange.Ledger.Hosting.LedgerOptions { SqlitePath = path });
+        await store.InitializeAsync(CancellationToken.None);
+        var entries = new List<LedgerEntry>();
+        await foreach (var row in Exchange.Ledger.Verification.LedgerVerifier.ReadStore(store, CancellationToken.None))
+        {
+            entries.Add(LedgerEntry.Parser.ParseFrom(row.Entry));
+        }
+
+        return entries;
+    }
+}
