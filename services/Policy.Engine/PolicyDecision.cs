@@ -51,6 +51,7 @@ public sealed class PolicyDecision
         DecisionBasis basis,
         uint requested,
         uint released,
+        uint awaiting,
         in DenialBuffer reasons,
         CompiledRule[] rules,
         ulong decisiveRules,
@@ -67,8 +68,12 @@ public sealed class PolicyDecision
         RecipientReasonCode = recipientReasonCode;
         Requested = new CategorySet(requested);
         Released = new CategorySet(released);
-        Denied = new CategorySet(requested & ~released);
-        Decision = released == 0 ? Decision.Deny : released == requested ? Decision.Permit : Decision.PartialPermit;
+        AwaitingHolder = new CategorySet(awaiting);
+        Denied = new CategorySet(requested & ~released & ~awaiting);
+        Decision = awaiting != 0 ? Decision.HolderDecisionRequired
+            : released == 0 ? Decision.Deny
+            : released == requested ? Decision.Permit
+            : Decision.PartialPermit;
         _reasons = reasons;
         _rules = rules;
         _decisiveRules = decisiveRules;
@@ -86,6 +91,15 @@ public sealed class PolicyDecision
     public CategorySet Released { get; }
 
     public CategorySet Denied { get; }
+
+    /// <summary>
+    /// For <see cref="Decision.HolderDecisionRequired"/>: what the rules would release, which a professional of the
+    /// holder weighs; nothing is released until one approves. Empty otherwise.
+    /// </summary>
+    public CategorySet AwaitingHolder { get; }
+
+    /// <summary>The legal basis is a right the holder weighs (<see cref="Bundle.BasisKind.Right"/>).</summary>
+    public bool BasisWeighedByHolder => LegalBasis is { WeighedByHolder: true };
 
     /// <summary>Empty unless something was released.</summary>
     public ObligationSet Obligations { get; }
@@ -169,7 +183,22 @@ public sealed class PolicyDecision
         response.LegalBasis = LegalBasis is { } basis ? new LegalBasisRef { Id = basis.Id } : null;
         response.LegalBasisChosen = LegalBasisChosen;
         response.BreakGlassUsed = BreakGlassUsed;
+        foreach (var category in AwaitingHolder)
+        {
+            response.AwaitingHolder.Add(category);
+        }
+
+        response.BasisWeighedByHolder = BasisWeighedByHolder;
     }
+
+    /// <summary>
+    /// Who decided a disclosure under a basis the holder weighs: the professional who approved the request, or who
+    /// published the pushed signal. Null otherwise, and while the request still waits.
+    /// </summary>
+    public Actor? DecidedBy(DecideRequest request) =>
+        !BasisWeighedByHolder || Decision == Decision.HolderDecisionRequired ? null
+        : request.Kind == DisclosureKind.Push ? request.PublishedBy
+        : request.HolderDecision?.DecidedBy;
 
     private IEnumerable<string> EnumerateRuleIds()
     {

@@ -61,6 +61,12 @@ public static class PolicyReasonCodes
     /// </summary>
     public const string NotReleasedInThisCase = "NOT_RELEASED_IN_THIS_CASE";
 
+    /// <summary>
+    /// Not a denial: the only basis is a right of the holder, weighed by a person, so the request waits for a
+    /// professional of the holder (decision HOLDER_DECISION_REQUIRED). Nothing is released until one approves.
+    /// </summary>
+    public const string HolderDecisionRequired = "HOLDER_DECISION_REQUIRED";
+
     /// <summary>The codes a hard denial may state; one it does not state is <see cref="HardDenial"/>.</summary>
     public static IReadOnlySet<string> HardDenialCodes { get; } =
         new HashSet<string>(StringComparer.Ordinal) { HardDenial, IntimateTerrorOtherParent, IntimateTerrorJointSession };
@@ -71,7 +77,7 @@ public static class PolicyReasonCodes
         NoPermittingRule, PurposeNotCovered, HardDenial, BasisNotApplicable, CategoryNotCovered, NoActiveInvolvement,
         NotInCaseConference, AgreementNotInForce, ViolenceTypeNotCovered, NotActingForOtherParent, NotAJointSession,
         RecipientRoleNotPermitted, DisclosureKindNotCovered, IntimateTerrorOtherParent, IntimateTerrorJointSession,
-        BreakGlassNotAllowed, NotReleasedInThisCase,
+        BreakGlassNotAllowed, NotReleasedInThisCase, HolderDecisionRequired,
     ];
 
     /// <summary>

@@ -29,6 +29,8 @@ public static class DisclosureEntries
             entry.ReasonCode = decision.ReasonCode;
             entry.Facts = facts;
             entry.JointSession = request.JointSession;
+            entry.AwaitingHolder.AddRange(decision.AwaitingHolder);
+            entry.HolderDecisionReason = request.HolderDecision?.Reason ?? string.Empty;
             entries.Add(entry);
         }
 
@@ -78,8 +80,75 @@ public static class DisclosureEntries
             request.BreakGlass = new BreakGlass { Justification = first.BreakGlassJustification };
         }
 
+        // A request a professional of the holder approved is replayed as approved; a push, as published by them.
+        if (first.DecidedBy is { } decidedBy && first.DisclosureKind == DisclosureKind.Pull && first.HolderDecisionReason.Length > 0)
+        {
+            request.HolderDecision = new HolderDecision { HolderDecisionId = first.HolderDecisionId, DecidedBy = decidedBy.Clone(), Reason = first.HolderDecisionReason };
+        }
+        else if (first.DecidedBy is { } publishedBy && first.DisclosureKind == DisclosureKind.Push)
+        {
+            request.PublishedBy = publishedBy.Clone();
+        }
+
         return request;
     }
+
+    /// <summary>
+    /// One HOLDER_DECISION entry per subject: a professional of the holder approved or declined a request the
+    /// policy left to the holder, or it expired undecided (<paramref name="decidedBy"/> then names the holder only).
+    /// Each concerns that subject's decision entry; <paramref name="categories"/> are what was approved, or what
+    /// waited. The entry names the request, the basis (a right the holder weighs), who decided and why.
+    /// </summary>
+    public static List<LedgerEntry> HolderDecisions(
+        HolderDecisionRecord pending, string reasonCode, Actor decidedBy, string reason, IEnumerable<DataCategory> categories, string traceId)
+    {
+        var approved = reasonCode == HolderApproved;
+        var entries = new List<LedgerEntry>(pending.Subjects.Count);
+        for (var i = 0; i < pending.Subjects.Count; i++)
+        {
+            var entry = new LedgerEntry
+            {
+                Kind = EntryKind.HolderDecision,
+                TraceId = traceId,
+                DecisionId = pending.HolderDecisionId,
+                HolderDecisionId = pending.HolderDecisionId,
+                Requester = pending.Requester,
+                HolderOrganisationId = pending.Holder,
+                SubjectPseudonym = pending.Subjects[i],
+                Purpose = pending.Purpose,
+                LegalBasisId = pending.LegalBasisId,
+                Decision = approved ? Decision.Permit : Decision.Deny,
+                ReasonCode = reasonCode,
+                DecidedBy = decidedBy,
+                HolderDecisionReason = reason,
+                BasisWeighedByHolder = true,
+                DisclosureKind = DisclosureKind.Pull,
+            };
+            entry.Requested.AddRange(pending.Awaiting);
+            if (approved)
+            {
+                entry.Released.AddRange(categories);
+            }
+
+            if (i < pending.LedgerSequences.Count)
+            {
+                entry.ConcernsSequence = pending.LedgerSequences[i];
+            }
+
+            entries.Add(entry);
+        }
+
+        return entries;
+    }
+
+    /// <summary>A professional of the holder approved the request.</summary>
+    public const string HolderApproved = "HOLDER_APPROVED";
+
+    /// <summary>A professional of the holder declined the request: nothing was released.</summary>
+    public const string HolderDeclined = "HOLDER_DECLINED";
+
+    /// <summary>No professional of the holder decided the request in time: nothing was released.</summary>
+    public const string HolderDecisionExpired = "HOLDER_DECISION_EXPIRED";
 
     private static LedgerEntry Common(EntryKind kind, DecideRequest request, DecideResponse decision, string subject, string traceId)
     {
@@ -99,8 +168,23 @@ public static class DisclosureEntries
             BundleHash = decision.BundleHash,
             DisclosureKind = request.Kind,
             SignalId = request.SignalId,
+            DecidedBy = decision.DecidedBy,
+            BasisWeighedByHolder = decision.BasisWeighedByHolder,
+            HolderDecisionId = request.HolderDecision?.HolderDecisionId
+                ?? (decision.Decision == Decision.HolderDecisionRequired ? decision.DecisionId : string.Empty),
         };
         entry.Released.AddRange(decision.Released);
         return entry;
     }
 }
+
+/// <summary>What the ledger entries of a holder's decision need to know of the request it decided.</summary>
+public sealed record HolderDecisionRecord(
+    string HolderDecisionId,
+    string Holder,
+    Actor Requester,
+    IReadOnlyList<string> Subjects,
+    Purpose Purpose,
+    string LegalBasisId,
+    IReadOnlyList<DataCategory> Awaiting,
+    IReadOnlyList<ulong> LedgerSequences);

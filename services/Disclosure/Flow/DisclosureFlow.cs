@@ -19,7 +19,10 @@ namespace Exchange.Disclosure.Flow;
 public sealed record Disclosed(DisclosureReceipt Receipt, IReadOnlyList<Signal> Records, DecideResponse Response)
 {
     /// <summary>True when nothing was released: the gRPC edge answers PermissionDenied (see <see cref="DisclosureStatus"/>).</summary>
-    public bool IsDenied => Response.Decision is not (Decision.Permit or Decision.PartialPermit);
+    public bool IsDenied => Response.Decision is not (Decision.Permit or Decision.PartialPermit or Decision.HolderDecisionRequired);
+
+    /// <summary>Nothing was released yet: the request waits for a professional of the holder.</summary>
+    public bool IsLeftToHolder => Response.Decision == Decision.HolderDecisionRequired;
 }
 
 /// <summary>
@@ -43,6 +46,7 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
         var receipt = ToReceipt(intent, decision);
         if (decision.Decision is not (Decision.Permit or Decision.PartialPermit))
         {
+            // Denied, or left to a professional of the holder: nothing leaves now.
             return new Disclosed(receipt, [], decision);
         }
 
@@ -56,7 +60,7 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
             }
         }
 
-        await authority.RecordReleaseAsync(DisclosureEntries.Releases(request, decision, Digest(disclosed), ExchangeTelemetry.CurrentTraceId), cancellationToken);
+        await authority.RecordAsync(DisclosureEntries.Releases(request, decision, Digest(disclosed), ExchangeTelemetry.CurrentTraceId), cancellationToken);
         if (decision.BreakGlassUsed || decision.Obligations.Any(o => o.Kind == ObligationKind.NotifyHolder))
         {
             await NotifyHolderAsync(intent, decision, receipt, cancellationToken);
@@ -151,6 +155,8 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
             JointSession = intent.JointSession,
             SignalId = intent.SignalId ?? string.Empty,
             PayloadType = intent.PayloadType ?? string.Empty,
+            HolderDecision = intent.HolderDecision,
+            PublishedBy = intent.PublishedBy,
         };
         request.Subjects.AddRange(intent.Subjects.Select(s => new SubjectRef { Pseudonym = s }));
         request.Categories.AddRange(intent.Categories);
@@ -184,8 +190,9 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
     }
 
     /// <summary>
-    /// What the recipient is told: the decision, the legal basis it was made under, what was released, and for
-    /// each denied category why, as far as it may be told (never a reason resting on data about the subjects).
+    /// What the recipient is told: the decision, the legal basis it was made under, what was released (or waits for
+    /// a professional of the holder, and who decided), and for each denied category why, as far as it may be told
+    /// (never a reason resting on data about the subjects).
     /// </summary>
     private static DisclosureReceipt ToReceipt(DisclosureIntent intent, DecideResponse decision)
     {
@@ -196,8 +203,12 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
             Purpose = intent.Purpose,
             LegalBasis = decision.LegalBasis,
             BreakGlass = decision.BreakGlassUsed,
+            HolderDecisionId = intent.HolderDecision?.HolderDecisionId
+                ?? (decision.Decision == Decision.HolderDecisionRequired ? decision.DecisionId : string.Empty),
+            DecidedBy = decision.DecidedBy,
         };
         receipt.Released.AddRange(decision.Released);
+        receipt.AwaitingHolder.AddRange(decision.AwaitingHolder);
         receipt.Denied.AddRange(decision.RecipientDenied);
         receipt.Obligations.AddRange(decision.Obligations);
         return receipt;

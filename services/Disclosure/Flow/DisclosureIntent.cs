@@ -1,3 +1,4 @@
+using Exchange.Contracts.Policy.V1;
 using Exchange.Contracts.V1;
 
 namespace Exchange.Disclosure.Flow;
@@ -24,6 +25,12 @@ public sealed record DisclosureIntent(
     public string? SignalId { get; init; }
 
     public string? PayloadType { get; init; }
+
+    /// <summary>A request a professional of the holder weighed and approved (it was left to the holder).</summary>
+    public HolderDecision? HolderDecision { get; init; }
+
+    /// <summary>For a push: the holder's professional who published the signal.</summary>
+    public Actor? PublishedBy { get; init; }
 
     /// <summary>Subjects the recipient may see named in a released record even when no released field names them (it asked about them).</summary>
     public IReadOnlyCollection<string> KnownSubjects { get; init; } = [];

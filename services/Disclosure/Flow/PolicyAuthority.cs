@@ -34,18 +34,18 @@ public sealed partial class PolicyAuthority(
         }
     }
 
-    public async Task RecordReleaseAsync(IReadOnlyList<LedgerEntry> receipts, CancellationToken cancellationToken)
+    public async Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
     {
         try
         {
             var request = new AppendRequest();
-            request.Entries.AddRange(receipts);
+            request.Entries.AddRange(entries);
             await ledger.AppendAsync(request, cancellationToken: cancellationToken);
         }
         catch (RpcException exception)
         {
             LogLedgerFailed(logger, exception.StatusCode);
-            throw RpcErrors.Create(StatusCode.Unavailable, ReasonCodes.LedgerUnavailable, "The release could not be recorded, so nothing was released.");
+            throw RpcErrors.Create(StatusCode.Unavailable, ReasonCodes.LedgerUnavailable, "The ledger could not record it, so nothing was released.");
         }
     }
 

@@ -8,7 +8,7 @@ using Grpc.Core;
 
 namespace Exchange.Index.Routing;
 
-/// <summary>Internal: recipients for a signal, facts for a decision, and what a signal tells about a family.</summary>
+/// <summary>Internal: recipients for a signal, facts for a decision, what a signal tells about a family, and where an inbox is.</summary>
 public sealed class RoutingGrpcService(
     InvolvementStore involvements,
     FamilyGraph families,
@@ -65,6 +65,13 @@ public sealed class RoutingGrpcService(
             RecipientInvolvedWithAllegedPerpetrator = perpetrators.Overlaps(working),
             RecipientInvolvedWithVictim = victims.Overlaps(working),
         });
+    }
+
+    public override Task<LocateInboxResponse> LocateInbox(LocateInboxRequest request, ServerCallContext context)
+    {
+        var node = partners.Find(request.OrganisationId)?.NodeAddress
+            ?? throw RpcErrors.Create(StatusCode.NotFound, ReasonCodes.UnknownOrganisation, "The index knows no inbox for that organisation.");
+        return Task.FromResult(new LocateInboxResponse { NodeAddress = node.ToString() });
     }
 
     public override async Task<RecordSignalFactsResponse> RecordSignalFacts(RecordSignalFactsRequest request, ServerCallContext context)

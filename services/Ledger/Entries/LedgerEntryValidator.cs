@@ -95,11 +95,16 @@ public static class LedgerEntryValidator
                 Require(entry.SignalReview!.EvidenceSequences.All(s => s < currentSize), "signal_review.evidence_sequences",
                     "An entry behind the signal is not in the ledger.");
                 break;
+            case EntryKind.HolderDecision:
+                Require(entry.HolderDecisionId.Length > 0, "holder_decision_id", "A holder's decision names the request it decided.");
+                Require(entry.DecidedBy is { OrganisationId.Length: > 0 }, "decided_by.organisation_id", "A holder's decision names who decided.");
+                Require(entry.Decision is Decision.Permit or Decision.Deny, "decision", "A holder's decision approves or declines.");
+                break;
             default:
                 break;
         }
 
-        if (entry.Kind is EntryKind.Release or EntryKind.Review or EntryKind.AccessReportWithholding or EntryKind.ListReview)
+        if (entry.Kind is EntryKind.Release or EntryKind.Review or EntryKind.AccessReportWithholding or EntryKind.ListReview or EntryKind.HolderDecision)
         {
             Require(entry.HasConcernsSequence, "concerns_sequence", "The entry must name the entry it concerns.");
         }

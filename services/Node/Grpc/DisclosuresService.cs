@@ -1,5 +1,6 @@
 using Exchange.Contracts.V1;
 using Exchange.Disclosure.Flow;
+using Exchange.Node.HolderDecisions;
 using Exchange.Node.Hosting;
 using Exchange.Disclosure.Pseudonyms;
 using Exchange.Node.Store;
@@ -10,8 +11,11 @@ using Grpc.Core;
 
 namespace Exchange.Node.Grpc;
 
-/// <summary>Pull disclosures: a recipient asks this node's holder for data about a subject.</summary>
-public sealed class DisclosuresService(NodeContext node, SignalStore store, DisclosureFlow flow, PseudonymCodec codec) : Disclosures.DisclosuresBase
+/// <summary>
+/// Pull disclosures: a recipient asks this node's holder for data about a subject. What the policy leaves to the
+/// holder (a right the holder weighs) waits for one of its professionals (<see cref="HolderDecisionFlow"/>).
+/// </summary>
+public sealed class DisclosuresService(NodeContext node, SignalStore store, DisclosureFlow flow, HolderDecisionFlow holderDecisions, PseudonymCodec codec) : Disclosures.DisclosuresBase
 {
     public override async Task<DisclosureResponse> Request(DisclosureRequest request, ServerCallContext context)
     {
@@ -42,6 +46,12 @@ public sealed class DisclosuresService(NodeContext node, SignalStore store, Disc
         };
 
         var disclosed = await flow.DiscloseAsync(intent, [.. records.Select(r => r.Signal)], context.CancellationToken);
+        if (disclosed.IsLeftToHolder)
+        {
+            // A right of the holder: the request waits for one of its professionals; the outcome comes to the inbox.
+            return new DisclosureResponse { Receipt = await holderDecisions.OpenAsync(intent, request, disclosed, context.CancellationToken) };
+        }
+
         if (disclosed.IsDenied)
         {
             DisclosureStatus.ThrowDenied(disclosed);

@@ -3,6 +3,7 @@ using Exchange.Contracts.Index.V1;
 using Exchange.Disclosure.Flow;
 using Exchange.Disclosure.Hosting;
 using Exchange.Node.Grpc;
+using Exchange.Node.HolderDecisions;
 using Exchange.Node.Inbox;
 using Exchange.Node.Routing;
 using Exchange.Node.Publishing;
@@ -42,6 +43,9 @@ public static class NodeHostingExtensions
         services.AddSingleton<SignalRouter>();
         services.AddSingleton<ISignalRouter>(p => p.GetRequiredService<SignalRouter>());
         services.AddHostedService(p => p.GetRequiredService<SignalRouter>());
+        services.AddSingleton<HolderDecisionStore>();
+        services.AddSingleton<HolderDecisionFlow>();
+        services.AddHostedService<HolderDecisionExpiry>();
 
         static NodeOptions Options(IServiceProvider p) => p.GetRequiredService<IOptions<NodeOptions>>().Value;
         services.AddDisclosureClients(p => Options(p).PolicyAddress!, p => Options(p).PolicyDeadline);
@@ -54,6 +58,7 @@ public static class NodeHostingExtensions
         app.MapGrpcService<DisclosuresService>();
         app.MapGrpcService<SignalsService>();
         app.MapGrpcService<InboxGrpcService>();
+        app.MapGrpcService<HolderDecisionsGrpcService>();
         return app;
     }
 }

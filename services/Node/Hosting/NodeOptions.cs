@@ -22,6 +22,15 @@ public sealed record NodeOptions
     /// <summary>How long a decision may take before the disclosure fails closed.</summary>
     public TimeSpan PolicyDeadline { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a request left to the holder (a right the holder weighs) waits for one of its professionals before
+    /// it expires, releasing nothing, and the requester is told.
+    /// </summary>
+    public TimeSpan HolderDecisionTimeout { get; init; } = TimeSpan.FromDays(5);
+
+    /// <summary>How often the node looks for requests left to the holder whose time is up.</summary>
+    public TimeSpan HolderDecisionSweep { get; init; } = TimeSpan.FromMinutes(1);
+
     public IEnumerable<string> Validate()
     {
         if (Organisations.Count == 0)
@@ -47,6 +56,11 @@ public sealed record NodeOptions
         if (PolicyDeadline <= TimeSpan.Zero)
         {
             yield return $"{Section}:PolicyDeadline must be positive.";
+        }
+
+        if (HolderDecisionTimeout <= TimeSpan.Zero || HolderDecisionSweep <= TimeSpan.Zero)
+        {
+            yield return $"{Section}:HolderDecisionTimeout and {Section}:HolderDecisionSweep must be positive.";
         }
     }
 }

@@ -136,6 +136,7 @@ public sealed partial class SignalRouter(
             SignalId = stored.Id,
             PayloadType = stored.PayloadType,
             KnownSubjects = recipient.Subjects,
+            PublishedBy = stored.Signal.Provenance?.RecordedBy,
         };
 
         Disclosed disclosed;

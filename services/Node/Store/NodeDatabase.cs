@@ -52,5 +52,18 @@ public sealed class NodeDatabase(string path) : SqliteDatabase(path, Schema)
             recipient TEXT PRIMARY KEY,
             acknowledged_through INTEGER NOT NULL
         );
+        -- Requests the policy left to the holder: pending until a professional of the holder decides or they
+        -- expire; 'deciding' while one decision is under way. The request is encrypted like the signals.
+        CREATE TABLE IF NOT EXISTS holder_decisions (
+            id TEXT PRIMARY KEY,
+            holder TEXT NOT NULL,
+            state TEXT NOT NULL,
+            requested_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            decided_at INTEGER,
+            request BLOB NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS holder_decisions_pending ON holder_decisions (state, holder, requested_at);
+        CREATE INDEX IF NOT EXISTS holder_decisions_due ON holder_decisions (state, expires_at);
         """;
 }

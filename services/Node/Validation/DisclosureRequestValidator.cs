@@ -18,6 +18,9 @@ public sealed record ValidDisclosureRequest(string Subject, string? ActingFor, A
 /// </summary>
 public static class DisclosureRequestValidator
 {
+    /// <summary>The longest explanation a requester may give the holder's professional.</summary>
+    public const int MaxExplanationLength = 1000;
+
     public static ValidDisclosureRequest Validate(DisclosureRequest request, CallerIdentity caller, PseudonymCodec codec)
     {
         var violations = new FieldViolations();
@@ -31,6 +34,7 @@ public static class DisclosureRequestValidator
         violations.Require(requester is { Role.Length: > 0 }, "requester.role", "the acting professional's role is required");
         violations.Require(requester is { ProfessionalId.Length: > 0 }, "requester.professional_id", "the acting professional is required");
 
+        violations.Require(request.Explanation.Length <= MaxExplanationLength, "explanation", $"at most {MaxExplanationLength} characters");
         for (var i = 0; i < request.PayloadTypes.Count; i++)
         {
             violations.Require(Payloads.ByName.ContainsKey(request.PayloadTypes[i]), $"payload_types[{i}]", "unknown payload type");

@@ -248,7 +248,10 @@ internal static class BundleParser
         r.EnumList("categories", Vocabularies.Categories, required: true, allowUnspecified: true),
         r.RequiredEnum("kind", Vocabularies.Kinds, allowUnspecified: true),
         r.Has("break_glass") ? r.OptionalString("break_glass") ?? string.Empty : null,
-        r.Flag("joint_session"));
+        r.Flag("joint_session"))
+    {
+        ApprovedBy = r.OptionalString("approved_by"),
+    };
 
     private static TestFactsDefinition ReadTestFacts(MappingReader f) => new(
         f.Flag("involved"),
@@ -282,6 +285,7 @@ internal static class BundleParser
             LegalBasis = e.OptionalString("legal_basis"),
             RecipientTold = ReasonMap(e, "recipient_told"),
             RecipientReasonCode = e.OptionalString("recipient_reason_code"),
+            Awaiting = e.Has("awaiting") ? e.EnumList("awaiting", Vocabularies.Categories, required: false) : null,
         };
     }
 

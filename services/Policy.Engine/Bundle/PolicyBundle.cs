@@ -162,7 +162,11 @@ public sealed record TestRequestDefinition(
     IReadOnlyList<DataCategory> Categories,
     DisclosureKind Kind,
     string? BreakGlassJustification,
-    bool JointSession);
+    bool JointSession)
+{
+    /// <summary>A pull a professional of the holder weighed and approved: that professional's id.</summary>
+    public string? ApprovedBy { get; init; }
+}
 
 public sealed record TestFactsDefinition(
     bool Involved,
@@ -194,4 +198,7 @@ public sealed record TestExpectation(
 
     /// <summary>The decision's reason as the recipient is told it.</summary>
     public string? RecipientReasonCode { get; init; }
+
+    /// <summary>For HOLDER_DECISION_REQUIRED: the categories that wait for a professional of the holder.</summary>
+    public IReadOnlyList<DataCategory>? Awaiting { get; init; }
 }

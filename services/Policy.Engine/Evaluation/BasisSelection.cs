@@ -7,9 +7,10 @@ namespace Exchange.Policy.Engine.Evaluation;
 /// A legal basis is the holder's ground for disclosing. A requester may cite one; a push or a notice has no
 /// requester, and a requester asking several holders at once cannot know each one's ground. Then the request is
 /// decided under each basis the bundle's rules release under for this holder domain, recipient domain and purpose
-/// (<see cref="CompiledBundle.CandidateBases"/>), and the decision that releases most is kept; between denials, the
-/// one whose rules came closest (the most specific reason), so the requester learns what it can act on. Ties go to
-/// the basis listed first. The decision names the basis, and the ledger records it.
+/// (<see cref="CompiledBundle.CandidateBases"/>), and the decision that releases most is kept, counting what would
+/// wait for a professional of the holder under a right the holder weighs; between equals the one that need not wait;
+/// between denials, the one whose rules came closest (the most specific reason), so the requester learns what it can
+/// act on. Ties go to the basis listed first. The decision names the basis, and the ledger records it.
 /// </summary>
 internal static class BasisSelection
 {
@@ -36,8 +37,21 @@ internal static class BasisSelection
         return best!;
     }
 
-    private static bool IsBetter(PolicyDecision candidate, PolicyDecision best) =>
-        candidate.Released.Count != best.Released.Count
-            ? candidate.Released.Count > best.Released.Count
-            : candidate.Released.IsEmpty && PolicyReasonCodes.Specificity(candidate.ReasonCode) > PolicyReasonCodes.Specificity(best.ReasonCode);
+    private static bool IsBetter(PolicyDecision candidate, PolicyDecision best)
+    {
+        var (would, bestWould) = (Reachable(candidate), Reachable(best));
+        if (would != bestWould)
+        {
+            return would > bestWould;
+        }
+
+        if (candidate.AwaitingHolder.IsEmpty != best.AwaitingHolder.IsEmpty)
+        {
+            return candidate.AwaitingHolder.IsEmpty;
+        }
+
+        return would == 0 && PolicyReasonCodes.Specificity(candidate.ReasonCode) > PolicyReasonCodes.Specificity(best.ReasonCode);
+    }
+
+    private static int Reachable(PolicyDecision decision) => decision.Released.Count + decision.AwaitingHolder.Count;
 }

@@ -34,6 +34,9 @@ internal interface IEvaluationTrace
     void HardDenial(CompiledHardDenial denial, TraceOutcome outcome, uint categories, IPolicyCondition? unmet, CompiledScope? exception);
 
     void Rule(CompiledRule rule, TraceOutcome outcome, uint categories, IPolicyCondition? unmet, bool byBreakGlass);
+
+    /// <summary>What the rules would release waits for a professional of the holder: the basis is a right the holder weighs.</summary>
+    void LeftToHolder(uint categories);
 }
 
 internal struct NoTrace : IEvaluationTrace
@@ -50,6 +53,11 @@ internal struct NoTrace : IEvaluationTrace
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void Rule(CompiledRule rule, TraceOutcome outcome, uint categories, IPolicyCondition? unmet, bool byBreakGlass)
+    {
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void LeftToHolder(uint categories)
     {
     }
 }

@@ -48,7 +48,7 @@ internal static class PolicyEvaluator
         {
             trace.BreakGlassRefused();
             Fill(ref reasons, requested, DenialReason.BreakGlassNotAllowed);
-            return new PolicyDecision(bundle, outcome, requested, 0, reasons, [], 0, [], 0, default, PolicyReasonCodes.BreakGlassNotAllowed, PolicyReasonCodes.BreakGlassNotAllowed, false);
+            return new PolicyDecision(bundle, outcome, requested, 0, 0, reasons, [], 0, [], 0, default, PolicyReasonCodes.BreakGlassNotAllowed, PolicyReasonCodes.BreakGlassNotAllowed, false);
         }
 
         var hardDenials = bundle.DenialCells[flowPurpose];
@@ -101,11 +101,23 @@ internal static class PolicyEvaluator
             obligations = obligations.WithBreakGlass();
         }
 
+        // A right of the holder is exercised by a person, not by a rule that fires on a request: what the rules
+        // would release waits for a professional of the holder, who weighs it. The holder's own push is that
+        // professional's act, and a request that professional approved is decided as any other.
+        if (released != 0 && basis is { WeighedByHolder: true } && request.Kind != DisclosureKind.Push && request.HolderDecision is null)
+        {
+            trace.LeftToHolder(released);
+            return new PolicyDecision(
+                bundle, outcome, requested, 0, released, reasons, rules, decisive, hardDenials, fired, default,
+                PolicyReasonCodes.HolderDecisionRequired, PolicyReasonCodes.HolderDecisionRequired, usedBreakGlass);
+        }
+
         return new PolicyDecision(
             bundle,
             outcome,
             requested,
             released,
+            0,
             reasons,
             rules,
             decisive,

@@ -14,6 +14,9 @@ namespace Exchange.Policy.Engine.Evaluation;
 /// </summary>
 internal static class RequestValidator
 {
+    /// <summary>The longest reason a professional of the holder may give for a decision.</summary>
+    public const int MaxReasonLength = 2000;
+
     /// <summary>Returns the legal basis the request cites, or null when it cites none (the policy then chooses one).</summary>
     public static CompiledLegalBasis? Validate(CompiledBundle bundle, DecideRequest request, in DecisionFacts facts, out uint requested)
     {
@@ -69,6 +72,30 @@ internal static class RequestValidator
         if (!Vocabularies.Kinds.IsDefined(request.Kind))
         {
             violations.Add("kind", "say whether the disclosure is a PULL, PUSH or LOOKUP");
+        }
+
+        if (request.HolderDecision is { } weighed)
+        {
+            // The holder's approval names the person who weighed it and why: the ledger records both.
+            if (request.Kind != DisclosureKind.Pull)
+            {
+                violations.Add("holder_decision", "only a pull waits for a professional of the holder");
+            }
+
+            if (weighed.HolderDecisionId.Length == 0)
+            {
+                violations.Add("holder_decision.holder_decision_id", "name the request the professional decided");
+            }
+
+            if (weighed.DecidedBy is not { ProfessionalId.Length: > 0 })
+            {
+                violations.Add("holder_decision.decided_by.professional_id", "name the professional of the holder who decided");
+            }
+
+            if (weighed.Reason.Length is 0 or > MaxReasonLength)
+            {
+                violations.Add("holder_decision.reason", $"give the professional's reason, at most {MaxReasonLength} characters");
+            }
         }
 
         return violations.Items is { } found ? throw new PolicyInputException(found) : basis;

@@ -73,6 +73,11 @@ internal static class Explainer
             text.AppendLine($"Released: {decision.Released}.");
         }
 
+        if (!decision.AwaitingHolder.IsEmpty)
+        {
+            text.AppendLine($"Waiting for a professional of the holder: {decision.AwaitingHolder}.");
+        }
+
         foreach (var denial in decision.Denials)
         {
             text.AppendLine($"Denied: {Vocabularies.Categories.NameOf(denial.Category)}, {denial.ReasonCode}: {denial.Explanation}.");

@@ -13,6 +13,7 @@ public static class ExplanationOutcomes
     public const string Denies = "denies";
     public const string NotApplicable = "not applicable";
     public const string ConditionNotMet = "condition not met";
+    public const string LeftToHolder = "left to the holder";
 }
 
 /// <summary>A readable account of one evaluation: the decision it produced, each step, and the same as text.</summary>

@@ -36,4 +36,11 @@ internal readonly struct RecordingTrace(List<ExplanationStep> steps) : IEvaluati
         };
         Steps.Add(new ExplanationStep(rule.Id, word, [.. Masks.Categories(categories)], reason));
     }
+
+    public void LeftToHolder(uint categories) =>
+        Steps.Add(new ExplanationStep(
+            string.Empty,
+            ExplanationOutcomes.LeftToHolder,
+            [.. Masks.Categories(categories)],
+            "the legal basis is a right the holder weighs: a professional of the holder decides whether these are released"));
 }

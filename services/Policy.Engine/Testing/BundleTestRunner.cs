@@ -65,6 +65,7 @@ public static class BundleTestRunner
 
         Compare(failures, "decision", expect.Decision is { } d ? Vocabularies.Decisions.NameOf(d) : null, Vocabularies.Decisions.NameOf(decision.Decision));
         Compare(failures, "released", expect.Released is { } released ? Names(released.Select(Vocabularies.Categories.NameOf)) : null, Names(decision.Released.Select(Vocabularies.Categories.NameOf)));
+        Compare(failures, "awaiting", expect.Awaiting is { } awaiting ? Names(awaiting.Select(Vocabularies.Categories.NameOf)) : null, Names(decision.AwaitingHolder.Select(Vocabularies.Categories.NameOf)));
         Compare(
             failures,
             "denied",
@@ -102,6 +103,16 @@ public static class BundleTestRunner
         if (request.BreakGlassJustification is { } justification)
         {
             decide.BreakGlass = new BreakGlass { Justification = justification };
+        }
+
+        if (request.ApprovedBy is { } professional)
+        {
+            decide.HolderDecision = new HolderDecision
+            {
+                HolderDecisionId = "bundle-test-request",
+                DecidedBy = new Actor { OrganisationId = request.Holder, Role = "professional", ProfessionalId = professional },
+                Reason = "weighed in a bundle test case",
+            };
         }
 
         return decide;

@@ -32,6 +32,7 @@ public sealed partial class DecisionService(
 
         var response = new DecideResponse { DecisionId = Guid.CreateVersion7().ToString() };
         decision.CopyTo(response);
+        response.DecidedBy = decision.DecidedBy(request);
         IReadOnlyList<ulong> sequences;
         try
         {

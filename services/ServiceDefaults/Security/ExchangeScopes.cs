@@ -9,15 +9,18 @@ public static class ExchangeScopes
     public const string SignalsPublish = "exchange.signals.publish";
     public const string SignalsSubscribe = "exchange.signals.subscribe";
     public const string DisclosuresRequest = "exchange.disclosures.request";
+
+    /// <summary>A holder's professionals approve or decline the requests the policy left to them.</summary>
+    public const string DisclosuresDecide = "exchange.disclosures.decide";
     public const string Involvements = "exchange.involvements";
     public const string LedgerReview = "exchange.ledger.review";
     public const string RegistryAdmin = "exchange.registry.admin";
 
     /// <summary>Every capability scope of the exchange API.</summary>
     public static readonly IReadOnlyList<string> All =
-        [SignalsPublish, SignalsSubscribe, DisclosuresRequest, Involvements, LedgerReview, RegistryAdmin];
+        [SignalsPublish, SignalsSubscribe, DisclosuresRequest, DisclosuresDecide, Involvements, LedgerReview, RegistryAdmin];
 
     /// <summary>What an organisational system of a partner needs, and no more.</summary>
     public static readonly IReadOnlyList<string> Partner =
-        [SignalsPublish, SignalsSubscribe, DisclosuresRequest, Involvements];
+        [SignalsPublish, SignalsSubscribe, DisclosuresRequest, DisclosuresDecide, Involvements];
 }

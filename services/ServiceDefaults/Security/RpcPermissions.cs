@@ -37,6 +37,11 @@ public static class RpcPermissions
         .. TypedPublish("socialteam.v1.SocialTeamSignals", [Domain.SocialTeam],
             "PublishSupportPlan", "PublishStrengthsAndNetwork", "PublishSupportStarted", "PublishSafetyAssessment"),
 
+        // A holder's professionals weigh the requests the policy left to them: only the holder's own.
+        Partner("exchange.v1.HolderDecisions", "ListPending", ExchangeScopes.DisclosuresDecide, holder: HolderRule.Caller),
+        Partner("exchange.v1.HolderDecisions", "Approve", ExchangeScopes.DisclosuresDecide, holder: HolderRule.Caller),
+        Partner("exchange.v1.HolderDecisions", "Decline", ExchangeScopes.DisclosuresDecide, holder: HolderRule.Caller),
+
         Partner("exchange.v1.Involvements", "Register", ExchangeScopes.Involvements),
         Partner("exchange.v1.Involvements", "End", ExchangeScopes.Involvements),
         Partner("exchange.v1.Involvements", "Lookup", ExchangeScopes.Involvements),
@@ -64,6 +69,7 @@ public static class RpcPermissions
         Internal("index.v1.RoutingService", "FindRecipients"),
         Internal("index.v1.RoutingService", "GetFacts"),
         Internal("index.v1.RoutingService", "RecordSignalFacts"),
+        Internal("index.v1.RoutingService", "LocateInbox"),
         Internal("node.v1.InboxService", "Deliver"),
 
         Internal("policy.v1.PolicyService", "Decide"),

@@ -180,9 +180,9 @@ public sealed class DisclosureFlowTests
         public Task<DecideResponse> DecideAsync(DecideRequest request, CancellationToken cancellationToken) =>
             Failure is not null ? Task.FromException<DecideResponse>(Failure) : Task.FromResult(Answer);
 
-        public Task RecordReleaseAsync(IReadOnlyList<LedgerEntry> receipts, CancellationToken cancellationToken)
+        public Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
         {
-            Releases.AddRange(receipts);
+            Releases.AddRange(entries);
             return Task.CompletedTask;
         }
     }

@@ -99,7 +99,7 @@ public sealed class FakeAuthority : IDisclosureAuthority
         return Task.FromResult(response);
     }
 
-    public Task RecordReleaseAsync(IReadOnlyList<LedgerEntry> receipts, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 public sealed class RecordingDelivery : IInboxDelivery

@@ -227,6 +227,35 @@ public sealed class DisclosureLedgerTests
     }
 
     [Fact]
+    public async Task A_holders_decision_must_name_the_request_and_who_decided_and_concern_a_recorded_entry()
+    {
+        await using var test = await TestLedger.CreateAsync(StoreKind.Sqlite);
+        await using var ledger = await test.OpenAsync();
+        await ledger.AppendAsync([SampleEntries.Decision("s")], Ct);
+        LedgerEntry Decided(Action<LedgerEntry> change)
+        {
+            var entry = new LedgerEntry
+            {
+                Kind = EntryKind.HolderDecision,
+                HolderDecisionId = "d-1",
+                DecidedBy = new Contracts.V1.Actor { OrganisationId = "swt-tilburg", Role = "sociaal werker", ProfessionalId = "sw-0042" },
+                Decision = Contracts.V1.Decision.Permit,
+                ConcernsSequence = 0,
+            };
+            change(entry);
+            return entry;
+        }
+
+        Assert.Equal("entries[0].decided_by.organisation_id",
+            (await Assert.ThrowsAsync<LedgerEntryException>(async () => await ledger.AppendAsync([Decided(e => e.DecidedBy = null)], Ct))).Field);
+        Assert.Equal("entries[0].holder_decision_id",
+            (await Assert.ThrowsAsync<LedgerEntryException>(async () => await ledger.AppendAsync([Decided(e => e.HolderDecisionId = string.Empty)], Ct))).Field);
+        Assert.Equal("entries[0].concerns_sequence",
+            (await Assert.ThrowsAsync<LedgerEntryException>(async () => await ledger.AppendAsync([Decided(e => e.ClearConcernsSequence())], Ct))).Field);
+        Assert.Equal([1UL], await ledger.AppendAsync([Decided(_ => { })], Ct));
+    }
+
+    [Fact]
     public async Task When_the_store_cannot_commit_the_append_fails_and_the_ledger_recovers_once_it_can()
     {
         await using var test = await TestLedger.CreateAsync(StoreKind.Sqlite);

@@ -5,6 +5,7 @@ using Exchange.Contracts.Node.V1;
 using Exchange.Contracts.Policy.V1;
 using Exchange.Contracts.V1;
 using Exchange.Disclosure.Flow;
+using Exchange.Node.HolderDecisions;
 using Exchange.Node.Hosting;
 using Exchange.Disclosure.Delivery;
 using Exchange.Node.Inbox;
@@ -33,6 +34,7 @@ public sealed class NodeFixture : IDisposable
         Store = new SignalStore(Database, Protection);
         Inbox = new InboxStore(Database, Protection, Time);
         Routing = new RoutingStore(Database);
+        HolderDecisions = new HolderDecisionStore(Database, Protection);
         Context = new NodeContext(Options.Create(new NodeOptions { Organisations = [organisation], DataDirectory = _directory.Path }), new NodeDomain(domain, package));
         Publisher = new SignalPublisher(Context, Store, Codec, validators, [], Time);
     }
@@ -53,6 +55,8 @@ public sealed class NodeFixture : IDisposable
 
     public RoutingStore Routing { get; }
 
+    public HolderDecisionStore HolderDecisions { get; }
+
     public NodeContext Context { get; }
 
     public SignalPublisher Publisher { get; }
@@ -65,6 +69,15 @@ public sealed class NodeFixture : IDisposable
 
     public SignalRouter Router() =>
         new(Routing, Store, new DisclosureFlow(Authority, Codec, []), Index, Delivery, Time, NullLogger<SignalRouter>.Instance);
+
+    /// <summary>The holder-decision flow of this node, its notices going into this node's real inboxes.</summary>
+    public HolderDecisionFlow HolderDecisionFlow()
+    {
+        var notices = new LocalHolderNotices(Inbox, Time);
+        return new HolderDecisionFlow(
+            Context, HolderDecisions, Store, new DisclosureFlow(Authority, Codec, [notices]), Authority, [notices], Delivery, Index, Codec, Time,
+            NullLogger<HolderDecisionFlow>.Instance);
+    }
 
     public string Person(string bsn) => Codec.FromBsn(bsn);
 
@@ -101,15 +114,32 @@ public sealed class FakeAuthority : IDisclosureAuthority
 
         Decisions.Add(request);
         var (decision, released) = Rule(request);
-        var response = new DecideResponse { DecisionId = Guid.NewGuid().ToString(), Decision = decision, BundleHash = "test", ReasonCode = decision == Decision.Deny ? "NO_PERMITTING_RULE" : string.Empty };
-        response.Released.AddRange(released);
+        var response = new DecideResponse
+        {
+            DecisionId = Guid.NewGuid().ToString(),
+            Decision = decision,
+            BundleHash = "test",
+            ReasonCode = decision == Decision.Deny ? "NO_PERMITTING_RULE" : decision == Decision.HolderDecisionRequired ? "HOLDER_DECISION_REQUIRED" : string.Empty,
+            LegalBasis = request.LegalBasis ?? new LegalBasisRef { Id = "test-basis" },
+            DecidedBy = decision == Decision.HolderDecisionRequired ? null : request.HolderDecision?.DecidedBy,
+        };
+        response.RecipientReasonCode = response.ReasonCode;
+        if (decision == Decision.HolderDecisionRequired)
+        {
+            response.AwaitingHolder.AddRange(released);
+        }
+        else
+        {
+            response.Released.AddRange(released);
+        }
+
         response.LedgerSequences.AddRange(request.Subjects.Select(_ => _sequence++));
         return Task.FromResult(response);
     }
 
-    public Task RecordReleaseAsync(IReadOnlyList<LedgerEntry> receipts, CancellationToken cancellationToken)
+    public Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
     {
-        Releases.AddRange(receipts);
+        Releases.AddRange(entries);
         return Task.CompletedTask;
     }
 }
@@ -127,6 +157,12 @@ public sealed class FakeIndex : RoutingService.RoutingServiceClient
         response.Recipients.AddRange(Recipients.Where(r => r.Subjects.Intersect(request.Subjects).Any()));
         return Call(response);
     }
+
+    /// <summary>Every organisation's inbox is on one peer, at this address.</summary>
+    public Uri InboxNode { get; set; } = new("http://inboxes.test");
+
+    public override AsyncUnaryCall<LocateInboxResponse> LocateInboxAsync(LocateInboxRequest request, CallOptions options) =>
+        Call(new LocateInboxResponse { NodeAddress = InboxNode.ToString() });
 
     public override AsyncUnaryCall<RecordSignalFactsResponse> RecordSignalFactsAsync(RecordSignalFactsRequest request, CallOptions options)
     {

@@ -30,6 +30,7 @@ public sealed class DecisionServiceTests
                 new PolicyPartner { Id = "politie-zwb", Domain = Domain.Police },
                 new PolicyPartner { Id = "vt-mwb", Domain = Domain.VeiligThuis },
                 new PolicyPartner { Id = "swt-tilburg", Domain = Domain.SocialTeam },
+                new PolicyPartner { Id = "rvdk-zuidwest", Domain = Domain.ChildProtection },
             ],
         }), _facts),
         _ledger,
@@ -148,6 +149,49 @@ public sealed class DecisionServiceTests
         Assert.Equal(ReviewState.Pending, entry.ReviewState);
         Assert.Equal("Restraining order broken; officers on their way.", entry.BreakGlassJustification);
         Assert.Contains(entry.Obligations, o => o.Kind == ObligationKind.ReviewRequired);
+    }
+
+    [Fact]
+    public async Task A_request_left_to_the_holder_is_recorded_as_waiting_and_its_approval_names_who_decided_and_replays_the_same()
+    {
+        _facts.Involved = true;
+        var request = new DecideRequest
+        {
+            HolderOrganisationId = "swt-tilburg",
+            Recipient = new Actor { OrganisationId = "rvdk-zuidwest", Role = "raadsonderzoeker", ProfessionalId = "rvdk-113" },
+            Subjects = { new SubjectRef { Pseudonym = "leo" } },
+            Purpose = Purpose.ChildProtectionInvestigation,
+            Categories = { DataCategory.Involvement, DataCategory.Health },
+            Kind = DisclosureKind.Pull,
+        };
+
+        var waiting = await Service().DecideAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal((Decision.HolderDecisionRequired, "bw-1-240"), (waiting.Decision, waiting.LegalBasis.Id));
+        var left = Assert.Single(_ledger.Entries);
+        Assert.Equal(Decision.HolderDecisionRequired, left.Decision);
+        Assert.Equal([DataCategory.Involvement, DataCategory.Health], left.AwaitingHolder);
+        Assert.Empty(left.Released);
+        Assert.True(left.BasisWeighedByHolder);
+        Assert.Equal(waiting.DecisionId, left.HolderDecisionId);
+        Assert.Null(left.DecidedBy);
+
+        request.HolderDecision = new HolderDecision
+        {
+            HolderDecisionId = waiting.DecisionId,
+            DecidedBy = new Actor { OrganisationId = "swt-tilburg", Role = "sociaal werker", ProfessionalId = "sw-0042" },
+            Reason = "Needed to judge the children's safety.",
+        };
+        var approved = await Service().DecideAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(Decision.Permit, approved.Decision);
+        Assert.Equal("sw-0042", approved.DecidedBy.ProfessionalId);
+        var entry = _ledger.Entries[^1];
+        Assert.Equal(("sw-0042", waiting.DecisionId, "Needed to judge the children's safety."), (entry.DecidedBy.ProfessionalId, entry.HolderDecisionId, entry.HolderDecisionReason));
+        Assert.True(entry.BasisWeighedByHolder);
+        var replayed = Exchange.Contracts.Ledger.DisclosureEntries.RequestOf([entry]);
+        Assert.Equal(request.HolderDecision, replayed.HolderDecision);
+        Assert.Null(Exchange.Contracts.Ledger.DisclosureEntries.RequestOf([left]).HolderDecision);
     }
 
     private static DecideRequest PoliceToTeam(string basis, params DataCategory[] categories) => new()

@@ -1,6 +1,8 @@
 using Exchange.Contracts.Subjects;
 using System.Text;
 using System.Text.RegularExpressions;
+using Exchange.Contracts.ChildProtection.V1;
+using Exchange.Contracts.Ledger;
 using Exchange.Contracts.Ledger.V1;
 using Exchange.Contracts.Police.V1;
 using Exchange.Contracts.SocialTeam.V1;
@@ -18,8 +20,10 @@ namespace Exchange.System.Tests.Scenario;
 
 /// <summary>
 /// Steps 2 to 8 of the acceptance scenario (../shared/design/SCENARIO.md), played through the gateway
-/// against the exchange as the launcher runs it: every service its own process, real TLS, SQLite.
-/// Each step asserts what must happen; at the end no file the exchange wrote may hold a BSN.
+/// against the exchange as the launcher runs it: every service its own process, real TLS, SQLite. Step 6 waits
+/// for the social team's professional, who approves (and, asked again, declines); after the story the court's
+/// measure moves from the Raad to the GI. Each step asserts what must happen; at the end no file the exchange
+/// wrote may hold a BSN.
 /// </summary>
 public sealed partial class LeoAndNoraScenarioTests
 {
@@ -169,21 +173,75 @@ public sealed partial class LeoAndNoraScenarioTests
                 AgreedAt = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow),
             },
         }, cancellationToken: ct);
-        var health = await raad.RequestAsync(team.Id, new DisclosureRequest
+        // BW 1:240 gives the team a right to answer, which its professional weighs: the request waits for them.
+        var asked = await raad.RequestAsync(team.Id, new DisclosureRequest
         {
             Subject = Ref(Family(raad)[Leo]),
             Purpose = Purpose.ChildProtectionInvestigation,
             LegalBasis = new LegalBasisRef { Id = "bw-1-240" },
             Categories = { DataCategory.Involvement, DataCategory.Health },
             Requester = raad.Professional("raadsonderzoeker", "rvdk-113"),
+            Explanation = "Raadsonderzoek: is the father's drinking a risk to the children?",
         });
-        Assert.Equal(Decision.Permit, health.Receipt.Decision);
-        Assert.Equal("bw-1-240", health.Receipt.LegalBasis.Id);
-        var plan = Assert.Single(health.Records).Payload.Unpack<SupportPlan>();
+        Assert.Equal(Decision.HolderDecisionRequired, asked.Receipt.Decision);
+        Assert.Equal("bw-1-240", asked.Receipt.LegalBasis.Id);
+        Assert.Equal([DataCategory.Involvement, DataCategory.Health], asked.Receipt.AwaitingHolder);
+        Assert.Empty(asked.Records);
+        var waiting = Assert.Single(Partner.Payloads<HolderDecisionRequested>(await team.InboxAsync(d => Partner.Payloads<HolderDecisionRequested>(d).Any())));
+        Assert.Equal(asked.Receipt.HolderDecisionId, waiting.HolderDecisionId);
+        Assert.Equal((raad.Id, "raadsonderzoeker", "rvdk-113"), (waiting.Requester.OrganisationId, waiting.Requester.Role, waiting.Requester.ProfessionalId));
+        Assert.Equal(Family(team)[Leo], Assert.Single(waiting.Subjects).Pseudonym);
+        Assert.Equal("Raadsonderzoek: is the father's drinking a risk to the children?", waiting.Explanation);
+        Assert.DoesNotContain(await Ledger(exchange), e => e.Kind == EntryKind.Release && e.HolderDecisionId == waiting.HolderDecisionId);
+
+        // The team's professional approves it with a reason; only then does it go, into the Raad's inbox.
+        var teamDecisions = new HolderDecisions.HolderDecisionsClient(team.Channel);
+        Assert.Equal(waiting.HolderDecisionId, Assert.Single((await teamDecisions.ListPendingAsync(new ListPendingRequest(), cancellationToken: ct)).Requests).HolderDecisionId);
+        var approved = await teamDecisions.ApproveAsync(new ApproveRequest
+        {
+            HolderDecisionId = waiting.HolderDecisionId,
+            Professional = team.Professional("sociaal werker", "sw-0042"),
+            Reason = "The Raad needs it to judge the children's safety; Leo was told the Raad asks.",
+        }, cancellationToken: ct);
+        Assert.Equal(1u, approved.RecordsDelivered);
+        var raadInbox = await raad.InboxAsync(d => Partner.Payloads<HolderDecisionOutcome>(d).Any());
+        var delivered = Assert.Single(raadInbox, d => d.Signal.Payload.Is(SupportPlan.Descriptor));
+        var plan = delivered.Signal.Payload.Unpack<SupportPlan>();
         Assert.Equal("Alcohol; in outpatient treatment since September.", plan.Addiction);
         Assert.Empty(plan.Circumstances);
-        var ledger = await Ledger(exchange);
-        Assert.Equal("bw-1-240", Assert.Single(ledger, e => e.Kind == EntryKind.Decision && e.DecisionId == health.Receipt.DecisionId).LegalBasisId);
+        Assert.Equal((Decision.Permit, "bw-1-240", "sw-0042"), (delivered.Receipt.Decision, delivered.Receipt.LegalBasis.Id, delivered.Receipt.DecidedBy.ProfessionalId));
+        Assert.Equal(HolderDecisionOutcome.Types.Outcome.Released, Assert.Single(Partner.Payloads<HolderDecisionOutcome>(raadInbox)).Outcome);
+
+        // Logged with that basis and with who decided: the decision that left it to the team, the approval, the release.
+        var ledger = (await Ledger(exchange)).Where(e => e.HolderDecisionId == waiting.HolderDecisionId).ToList();
+        Assert.Equal(Decision.HolderDecisionRequired, Assert.Single(ledger, e => e.Kind == EntryKind.Decision && e.DecisionId == waiting.HolderDecisionId).Decision);
+        var approval = Assert.Single(ledger, e => e.Kind == EntryKind.HolderDecision);
+        Assert.Equal((DisclosureEntries.HolderApproved, "sw-0042"), (approval.ReasonCode, approval.DecidedBy.ProfessionalId));
+        Assert.Equal("The Raad needs it to judge the children's safety; Leo was told the Raad asks.", approval.HolderDecisionReason);
+        var release = Assert.Single(ledger, e => e.Kind == EntryKind.Release);
+        Assert.Equal(("bw-1-240", "sw-0042", team.Id, true), (release.LegalBasisId, release.DecidedBy.ProfessionalId, release.DecidedBy.OrganisationId, release.BasisWeighedByHolder));
+
+        // Asked for Leo's mental health too, the team's professional declines: nothing is released, and the Raad is told.
+        var second = await raad.RequestAsync(team.Id, new DisclosureRequest
+        {
+            Subject = Ref(Family(raad)[Leo]),
+            Purpose = Purpose.ChildProtectionInvestigation,
+            Categories = { DataCategory.Involvement, DataCategory.Health },
+            Requester = raad.Professional("raadsonderzoeker", "rvdk-113"),
+            Explanation = "And his mental health?",
+        });
+        Assert.Equal(Decision.HolderDecisionRequired, second.Receipt.Decision);
+        var declined = await teamDecisions.DeclineAsync(new DeclineRequest
+        {
+            HolderDecisionId = second.Receipt.HolderDecisionId,
+            Professional = team.Professional("sociaal werker", "sw-0042"),
+            Reason = "Already answered; nothing more is needed for the question.",
+        }, cancellationToken: ct);
+        Assert.Equal(Decision.Deny, declined.Receipt.Decision);
+        var told = await raad.InboxAsync(d => Partner.Payloads<HolderDecisionOutcome>(d).Any(o => o.HolderDecisionId == second.Receipt.HolderDecisionId));
+        Assert.Equal(HolderDecisionOutcome.Types.Outcome.Declined, Partner.Payloads<HolderDecisionOutcome>(told).Single(o => o.HolderDecisionId == second.Receipt.HolderDecisionId).Outcome);
+        Assert.DoesNotContain(told, d => d.Receipt.HolderDecisionId == second.Receipt.HolderDecisionId && d.Signal.Payload.Is(SupportPlan.Descriptor));
+        Assert.DoesNotContain(await Ledger(exchange), e => e.Kind == EntryKind.Release && e.HolderDecisionId == second.Receipt.HolderDecisionId);
 
         // Step 7: a social-team worker asks the police for the incident narrative, for recovery planning.
         var denied = await Assert.ThrowsAsync<RpcException>(() => team.RequestAsync(police.Id, new DisclosureRequest
@@ -220,6 +278,7 @@ public sealed partial class LeoAndNoraScenarioTests
             Assert.Empty(stay.Residents);
         }
 
+        // The Raad's own request waits for Veilig Thuis's professional (BW 1:240); the address is refused at once.
         var raadAsks = await raad.RequestAsync(vt.Id, new DisclosureRequest
         {
             Subject = Ref(Family(raad)[Nora]),
@@ -229,8 +288,10 @@ public sealed partial class LeoAndNoraScenarioTests
             Requester = raad.Professional("raadsonderzoeker", "rvdk-113"),
             PayloadTypes = { ShelterStay.Descriptor.FullName },
         });
-        Assert.Equal(ReasonCodes.HardDenial, Assert.Single(raadAsks.Receipt.Denied).ReasonCode);
-        Assert.Empty(Assert.Single(raadAsks.Records).Payload.Unpack<ShelterStay>().ShelterAddress);
+        Assert.Equal(Decision.HolderDecisionRequired, raadAsks.Receipt.Decision);
+        Assert.Equal((DataCategory.ConfidentialLocation, ReasonCodes.HardDenial), (Assert.Single(raadAsks.Receipt.Denied).Category, Assert.Single(raadAsks.Receipt.Denied).ReasonCode));
+        Assert.Equal([DataCategory.Safety], raadAsks.Receipt.AwaitingHolder);
+        Assert.Empty(raadAsks.Records);
 
         var policeAsks = await police.RequestAsync(vt.Id, new DisclosureRequest
         {
@@ -249,10 +310,55 @@ public sealed partial class LeoAndNoraScenarioTests
         Assert.Equal(policeAsks.Receipt.DecisionId, notice.DecisionId);
         Assert.Equal("vt-task", notice.LegalBasis.Id);
 
-        // Every decision and every release of the story names the legal basis that decided, the same in both.
+        // After the story: the court imposes a supervision order, and the measure moves from the Raad to the GI that
+        // carries it out. The Raad hands its file over; the GI then tells the social team under its own task.
+        var gi = exchange.Partner(DemoPartners.YouthProtection);
+        people[gi.Id] = await Task.WhenAll(Bsns.Select(gi.ResolveAsync));
+        string[] ChildrenOf(Partner p) => [.. Children.Select(c => Family(p)[c])];
+        await gi.RegisterInvolvementAsync(Purpose.ChildProtectionMeasure, "Team Tilburg, jeugdbeschermers", ChildrenOf(gi));
+        ChildProtectionMeasure Order(Partner p) => new()
+        {
+            Children = { ChildrenOf(p).Select(Ref) },
+            Kind = MeasureKind.SupervisionOrder,
+            Stage = MeasureStage.Imposed,
+            Period = new Period { Start = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow), End = Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddYears(1)) },
+            Court = "Rechtbank Zeeland-West-Brabant",
+            CarriedOutBy = gi.Id,
+            Grounds = "The children's development is seriously threatened by the conflict between the parents.",
+        };
+        await new ChildProtectionSignals.ChildProtectionSignalsClient(raad.Channel).PublishMeasureAsync(
+            new PublishMeasureRequest { Header = raad.Header("rvdk-113", ChildrenOf(raad), new Source { Kind = SourceKind.CourtDocument }), Measure = Order(raad) },
+            cancellationToken: ct);
+        var handedOver = Assert.Single(await gi.InboxAsync(d => Partner.Payloads<ChildProtectionMeasure>(d).Any()), d => d.Signal.Payload.Is(ChildProtectionMeasure.Descriptor));
+        Assert.Equal(("jw-7-3-11", raad.Id), (handedOver.Receipt.LegalBasis.Id, handedOver.Signal.HolderOrganisationId));
+        var measure = handedOver.Signal.Payload.Unpack<ChildProtectionMeasure>();
+        Assert.Equal((MeasureStage.Imposed, gi.Id), (measure.Stage, measure.CarriedOutBy));
+        Assert.NotEmpty(measure.Grounds);
+        Assert.Equal(ChildrenOf(gi).Order(), measure.Children.Select(c => c.Pseudonym).Order());
+
+        await new ChildProtectionSignals.ChildProtectionSignalsClient(gi.Channel).PublishMeasureAsync(
+            new PublishMeasureRequest { Header = gi.Header("jb-0007", ChildrenOf(gi), new Source { Kind = SourceKind.CourtDocument }), Measure = Order(gi) },
+            cancellationToken: ct);
+        var teamMeasure = Assert.Single(
+            await team.InboxAsync(d => d.Any(x => x.Signal.HolderOrganisationId == gi.Id && x.Signal.Payload.Is(ChildProtectionMeasure.Descriptor))),
+            d => d.Signal.HolderOrganisationId == gi.Id && d.Signal.Payload.Is(ChildProtectionMeasure.Descriptor));
+        Assert.Equal("gi-task", teamMeasure.Receipt.LegalBasis.Id);
+        Assert.Equal(MeasureKind.SupervisionOrder, teamMeasure.Signal.Payload.Unpack<ChildProtectionMeasure>().Kind);
+        // The Raad itself gives the social team no measure: its push to the team is decided and denied.
+        var raadToTeam = await EventuallyAsync(async () => (await Ledger(exchange)).FirstOrDefault(e =>
+            e is { Kind: EntryKind.Decision, DisclosureKind: DisclosureKind.Push, Purpose: Purpose.RecoveryPlanning }
+            && e.HolderOrganisationId == raad.Id && e.Requester.OrganisationId == team.Id));
+        Assert.Equal(Decision.Deny, raadToTeam.Decision);
+
+        // Every decision that released or left something to a holder, and every release, names the legal basis that
+        // decided, the same in both; a denial names none only where no rule connects the two for the purpose (the
+        // Raad's and the GI's measure pushed to each other and to the team).
         var entries = await Ledger(exchange);
         var decisions = entries.Where(e => e.Kind == EntryKind.Decision).ToDictionary(e => e.Sequence);
-        Assert.All(entries.Where(e => e.Kind is EntryKind.Decision or EntryKind.Release), e => Assert.NotEmpty(e.LegalBasisId));
+        Assert.All(entries.Where(e => e.Kind == EntryKind.Release || (e.Kind == EntryKind.Decision && e.Decision != Decision.Deny)), e => Assert.NotEmpty(e.LegalBasisId));
+        Assert.All(
+            entries.Where(e => e.Kind == EntryKind.Decision && e.LegalBasisId.Length == 0),
+            e => Assert.Contains(e.ReasonCode, new[] { ReasonCodes.PurposeNotCovered, ReasonCodes.NoPermittingRule }));
         Assert.All(entries.Where(e => e.Kind == EntryKind.Release), e => Assert.Equal(decisions[e.ConcernsSequence].LegalBasisId, e.LegalBasisId));
 
         // No log, trace or database file of the exchange holds a BSN.
@@ -265,6 +371,23 @@ public sealed partial class LeoAndNoraScenarioTests
     }
 
     private static SubjectRef Ref(string pseudonym) => new() { Pseudonym = pseudonym };
+
+    /// <summary>What another service records on its own schedule (a routed push's decision): looked for until it is there, at most 20 s.</summary>
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> find)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            if (await find() is { } found)
+            {
+                return found;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "not recorded within 20 s");
+            await Task.Delay(200);
+        }
+    }
 
     /// <summary>./test.sh replays a changed policy bundle over the story's ledger (exchange policy replay): it names the file to keep.</summary>
     private static void KeepLedgerForReplay(string ledger)
