@@ -63,6 +63,8 @@ dotnet test --project tests/Exchange.Console.Tests --no-build --results-director
 log "policy bundle"
 dotnet run --no-build --project tools/Exchange.Cli -- policy test policies || status=1
 dotnet run --no-build --project tools/Exchange.Cli -- policy check policies || status=1
+# docs/legal-bases.md is generated from the bundle; it must say what the bundle says.
+dotnet run --no-build --project tools/Exchange.Cli -- policy docs policies --output docs/legal-bases.md --check || status=1
 
 log "policy replay over the scenario's ledger"
 # A lawyer's proposal: give Veilig Thuis the injuries (HEALTH) in police reports too. Replayed over the story's

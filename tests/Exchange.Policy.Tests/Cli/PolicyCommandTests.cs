@@ -84,8 +84,7 @@ public sealed class PolicyCommandTests
     [Fact]
     public void Policy_check_names_a_rule_that_uses_the_meldrecht_for_veilig_thuis_giving_to_the_police()
     {
-        using var dir = new TempDirectory();
-        CopyDirectory(Repository.PoliciesDirectory, dir.Path);
+        using var dir = TempDirectory.CopyOf(Repository.PoliciesDirectory);
         var rules = Path.Combine(dir.Path, "rules", "veilig-thuis.yaml");
         var text = File.ReadAllText(rules);
         var acute = text.IndexOf("- id: vt-to-police-acute", StringComparison.Ordinal);
@@ -100,15 +99,5 @@ public sealed class PolicyCommandTests
             "rule-against-basis-direction: rule 'vt-to-police-acute' uses legal basis 'wmo-5-2-6' (Wet maatschappelijke ondersteuning 2015 art. 5.2.6) against its direction",
             output.ToString(),
             StringComparison.Ordinal);
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

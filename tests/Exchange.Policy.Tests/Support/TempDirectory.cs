@@ -14,5 +14,17 @@ internal sealed class TempDirectory : IDisposable
         File.WriteAllText(full, text);
     }
 
+    /// <summary>A copy of a bundle directory's files, for a test to change.</summary>
+    public static TempDirectory CopyOf(string directory)
+    {
+        var copy = new TempDirectory();
+        foreach (var file in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            copy.Write(System.IO.Path.GetRelativePath(directory, file), File.ReadAllText(file));
+        }
+
+        return copy;
+    }
+
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }

@@ -3,13 +3,16 @@ using System.Globalization;
 using Exchange.Policy.Engine.Analysis;
 using Exchange.Policy.Engine.Bundle;
 using Exchange.Policy.Engine.Compilation;
+using Exchange.Policy.Engine.Documentation;
 using Exchange.Policy.Engine.Testing;
 
 namespace Exchange.Cli.Policy;
 
 /// <summary>
-/// <c>exchange policy test|check [DIR]</c>: run a bundle's own test cases, or analyse it for rules and categories
-/// that cannot work; <c>exchange policy replay</c> is <see cref="PolicyReplayCommand"/>. Exit codes: 0 success, 1 a test failed or the analysis found something, 2 the bundle does not load.
+/// <c>exchange policy test|check|docs [DIR]</c>: run a bundle's own test cases, analyse it for rules that misuse the
+/// law or cannot work, or write docs/legal-bases.md from it; <c>exchange policy replay</c> is
+/// <see cref="PolicyReplayCommand"/>. Exit codes: 0 success, 1 a test failed, the analysis found something or the
+/// legal-bases document is out of date, 2 the bundle does not load.
 /// </summary>
 public static class PolicyCommand
 {
@@ -22,6 +25,7 @@ public static class PolicyCommand
         var policy = new Command("policy", "Test, analyse and replay a policy bundle");
         policy.Subcommands.Add(TestCommand());
         policy.Subcommands.Add(CheckCommand());
+        policy.Subcommands.Add(DocsCommand());
         policy.Subcommands.Add(PolicyReplayCommand.Create());
         return policy;
     }
@@ -67,6 +71,53 @@ public static class PolicyCommand
         return findings.Count == 0 ? Success : Failed;
     }
 
+    /// <summary>
+    /// Writes the legal-bases document of the bundle to <paramref name="file"/> (or the output when null); with
+    /// <paramref name="check"/> it writes nothing and fails when the file differs from what the bundle says.
+    /// </summary>
+    public static int Docs(string directory, string? file, bool check, TextWriter output)
+    {
+        var log = file is null && !check ? TextWriter.Null : output;
+        if (Load(directory, log) is not { } bundle)
+        {
+            return BundleRejected;
+        }
+
+        var document = LegalBasesDocument.Render(bundle);
+        if (file is null)
+        {
+            output.Write(document);
+            return Success;
+        }
+
+        if (check)
+        {
+            var current = File.Exists(file) ? File.ReadAllText(file).ReplaceLineEndings("\n") : null;
+            if (current == document)
+            {
+                output.WriteLine($"{file} is up to date");
+                return Success;
+            }
+
+            output.WriteLine($"{file} is {(current is null ? "missing" : "out of date")}: run `exchange policy docs {directory} --output {file}`");
+            return Failed;
+        }
+
+        File.WriteAllText(file, document);
+        output.WriteLine($"wrote {file}: {bundle.LegalBases.Count} legal bases, {bundle.LegalBases.Sum(b => b.Definition.OpenQuestions.Count)} open questions");
+        return Success;
+    }
+
+    private static Command DocsCommand()
+    {
+        var directory = DirectoryArgument();
+        var file = new Option<string?>("--output") { Description = "The file to write, e.g. docs/legal-bases.md; absent: print it" };
+        var check = new Option<bool>("--check") { Description = "Write nothing; fail when the --output file differs from what the bundle says" };
+        var command = new Command("docs", "Write the legal bases of a bundle as a document: direction, kind, source, rules and open questions") { directory, file, check };
+        command.SetAction(result => Docs(result.GetValue(directory)!, result.GetValue(file), result.GetValue(check), result.InvocationConfiguration.Output));
+        return command;
+    }
+
     private static Command TestCommand()
     {
         var directory = DirectoryArgument();
@@ -82,7 +133,7 @@ public static class PolicyCommand
         {
             Description = "Analyse as of this moment (ISO 8601) instead of now, e.g. to see which agreements will have ended",
         };
-        var command = new Command("check", "Report rules that can never fire, rules shadowed by hard denials, categories no purpose releases, unused legal bases")
+        var command = new Command("check", "Report rules that use a basis against its direction, cite a non-ground or miss a pair, set a retention term, can never fire or are shadowed, categories no purpose releases, unused legal bases")
         {
             directory,
             at,
