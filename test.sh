@@ -21,10 +21,15 @@ apt_install() {
 log "tools"
 missing=()
 command -v node >/dev/null || missing+=(nodejs npm)
+# curl and jq: docs/integrating.md's commands, which a test runs as written.
+command -v curl >/dev/null || missing+=(curl)
+command -v jq >/dev/null || missing+=(jq)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
-if [[ ! -x .tools/node_modules/.bin/buf ]]; then
-  npm install --prefix .tools --no-audit --no-fund --loglevel=error @bufbuild/buf@1.75.0
+# buf (lint, and buf curl as a client nobody here wrote) and Node's gRPC client for the edge tests.
+if [[ ! -x .tools/node_modules/.bin/buf || ! -d .tools/node_modules/@grpc/grpc-js || ! -d .tools/node_modules/@grpc/proto-loader ]]; then
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error \
+    @bufbuild/buf@1.75.0 @grpc/grpc-js@1.14.7 @grpc/proto-loader@0.8.1
 fi
 
 log "buf lint"

@@ -92,8 +92,14 @@ public static class GatewayExtensions
     private static void AddDiscovery(IServiceCollection services, GatewayOptions options)
     {
         var publicServices = PublicServices.Of(options);
-        services.Replace(ServiceDescriptor.Singleton(new ReflectionServiceImpl(publicServices)));
-        services.Replace(ServiceDescriptor.Singleton(new ReflectionV1ServiceImpl(publicServices)));
+        // Google's error model too, so that a client discovering the API can also read the details of a refusal.
+        var files = SymbolRegistry.FromFiles([
+            .. publicServices.Select(s => s.File).Distinct(),
+            Google.Rpc.StatusReflection.Descriptor,
+            Google.Rpc.ErrorDetailsReflection.Descriptor]);
+        var names = publicServices.Select(s => s.FullName).ToList();
+        services.Replace(ServiceDescriptor.Singleton(new ReflectionServiceImpl(names, files)));
+        services.Replace(ServiceDescriptor.Singleton(new ReflectionV1ServiceImpl(names, files)));
 
         services.AddSingleton<DestinationProbes>();
         var health = services.AddHealthChecks();
