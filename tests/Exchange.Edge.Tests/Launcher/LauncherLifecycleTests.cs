@@ -12,10 +12,13 @@ public sealed class LauncherLifecycleTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task A_launcher_in_the_background_of_a_script_refuses_a_second_start_over_it_and_stops_every_service_on_SIGINT()
+    public async Task A_launcher_in_the_background_of_a_script_runs_production_settings_refuses_a_second_start_over_it_and_stops_every_service_on_SIGINT()
     {
         await using var launcher = await BackgroundLauncher.StartAsync();
         var manifest = launcher.Manifest;
+        // Never the Development environment: no developer exception page can answer anyone.
+        Assert.All(manifest.Processes.Keys, service =>
+            Assert.Contains("Hosting environment: Production", ReadLog(Path.Combine(manifest.Logs, service + ".log")), StringComparison.Ordinal));
         var gatewayPort = new Uri(manifest.Gateway).Port;
 
         await using var sameFolder = await BackgroundLauncher.StartAsync(launcher.DataDirectory, waitUntilRunning: false);
@@ -44,5 +47,12 @@ public sealed class LauncherLifecycleTests
         Assert.Equal(1, await launcher.ExitCodeAsync(Patience));
         Assert.Contains("index stopped unexpectedly (killed by signal 9)", launcher.Output, StringComparison.Ordinal);
         Assert.True(await BackgroundLauncher.ServicesGoneAsync(manifest, TimeSpan.FromSeconds(15)), string.Join(", ", BackgroundLauncher.LivingServices(manifest)));
+    }
+
+    /// <summary>A service's log, read beside the launcher that is still writing it.</summary>
+    private static string ReadLog(string path)
+    {
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return reader.ReadToEnd();
     }
 }
