@@ -18,7 +18,8 @@ public sealed class StreamGuardMiddleware(RequestDelegate next, OpenStreams stre
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (GatewayCall.Of(context) is not { Rule.Streaming: true, Caller: { } caller })
+        // Proxied server streams only; reflection (a client stream the gateway answers itself) is short-lived.
+        if (GatewayCall.Of(context) is not { Rule: { Streaming: true, ClientStreaming: false }, Caller: { } caller })
         {
             await next(context);
             return;
