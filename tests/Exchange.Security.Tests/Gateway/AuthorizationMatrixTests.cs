@@ -72,7 +72,6 @@ public sealed class AuthorizationMatrixTests(SecuredExchange exchange)
         ("/policy.v1.PolicyService/Decide", "",                              "X X X X X"),
         ("/policy.v1.PolicyService/Explain", "",                             "X X X X X"),
         ("/policy.v1.PolicyService/GetActiveBundle", "",                     "X X X X X"),
-        ("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", "", "X X X X X"),
         ("/exchange.v1.Secrets/Everything", "",                              "X X X X X"),
     ];
 
