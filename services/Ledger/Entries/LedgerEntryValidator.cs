@@ -62,6 +62,11 @@ public static class LedgerEntryValidator
                 Require(entry.Review!.Reviewer is { OrganisationId.Length: > 0 }, "review.reviewer.organisation_id",
                     "A review names the reviewing organisation.");
                 break;
+            case EntryKind.RegistryChange:
+                Require(entry.RegistryChange is { PartnerId.Length: > 0 }, "registry_change.partner_id", "A registry change names the partner.");
+                Require(entry.RegistryChange!.Action != Contracts.Registry.V1.PartnerAction.Unspecified, "registry_change.action", "A registry change says what changed.");
+                Require(entry.Requester is { ProfessionalId.Length: > 0 }, "requester.professional_id", "A registry change names the administrator who made it.");
+                break;
             default:
                 break;
         }

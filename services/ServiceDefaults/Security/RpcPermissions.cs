@@ -51,9 +51,14 @@ public static class RpcPermissions
         Partner("registry.v1.RegistryService", "ListPartners", ExchangeScopes.RegistryAdmin),
         Partner("registry.v1.RegistryService", "GetPartner", ExchangeScopes.RegistryAdmin),
         Partner("registry.v1.RegistryService", "RegisterPartner", ExchangeScopes.RegistryAdmin),
-        Partner("registry.v1.RegistryService", "ListAgreements", ExchangeScopes.RegistryAdmin),
-        // The gateway itself reads its routes from the registry; partners have no use for them.
-        Internal("registry.v1.RegistryService", "ListRoutes"),
+        Partner("registry.v1.RegistryService", "ApprovePartner", ExchangeScopes.RegistryAdmin),
+        Partner("registry.v1.RegistryService", "RejectPartner", ExchangeScopes.RegistryAdmin),
+        Partner("registry.v1.RegistryService", "SuspendPartner", ExchangeScopes.RegistryAdmin),
+        Partner("registry.v1.RegistryService", "RevokePartner", ExchangeScopes.RegistryAdmin),
+        Partner("registry.v1.RegistryService", "RecordConformanceReport", ExchangeScopes.RegistryAdmin),
+        Partner("registry.v1.RegistryService", "ListPartnerChanges", ExchangeScopes.RegistryAdmin),
+        // The services that follow the registry (gateway, policy, index, identity) watch its snapshots.
+        new("registry.v1.RegistryService", "WatchPartners", RpcExposure.Internal, Streaming: true),
 
         // Between exchange services only: routing and facts at the index, delivery into an inbox.
         Internal("index.v1.RoutingService", "FindRecipients"),
