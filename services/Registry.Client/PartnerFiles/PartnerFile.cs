@@ -30,6 +30,9 @@ public sealed class PartnerFile
 
     public bool IsValid => Errors.Count == 0;
 
+    /// <summary>The certificate request's file, when the partner file names one: the issued certificate is written beside it.</summary>
+    public string? CertificateRequestPath { get; init; }
+
     internal static PartnerFile Failed(string path, PartnerFileError error) =>
         new(path, new PartnerApplication(), [error], new Dictionary<string, (string, Mark)>(), null);
 

@@ -70,7 +70,10 @@ public static class PartnerFileReader
             }
         }
 
-        return new PartnerFile(displayPath, application, reading.Errors, reading.Places, root?.Start);
+        return new PartnerFile(displayPath, application, reading.Errors, reading.Places, root?.Start)
+        {
+            CertificateRequestPath = reading.Files.GetValueOrDefault("certificate_request_pem"),
+        };
     }
 
     private static void ReadApplication(Reading reading, YamlMappingNode root, PartnerApplication application)
@@ -186,6 +189,9 @@ public static class PartnerFileReader
         public Dictionary<string, (string YamlPath, Mark Mark)> Places { get; } = new(StringComparer.Ordinal);
 
         public YamlMappingNode? Root { get; set; }
+
+        /// <summary>Application field → the full path of the file it was read from.</summary>
+        public Dictionary<string, string> Files { get; } = new(StringComparer.Ordinal);
 
         public string File => file;
 
@@ -306,6 +312,7 @@ public static class PartnerFileReader
                 return string.Empty;
             }
 
+            _reading.Files[field] = path;
             return text;
         }
 
