@@ -1,3 +1,4 @@
+using Exchange.Conformance.Running;
 using Exchange.Contracts.Registry.V1;
 
 namespace Exchange.Registry.Registrations;
@@ -55,18 +56,13 @@ public sealed class ConformanceRule : IApprovalRule
                 $"{partner.Id} runs its own node and needs a passing conformance report before approval: {problem}. Run `exchange partner check {partner.Id}`.");
     }
 
-    /// <summary>Passed: at least one check, none failed, and no check of failure severity skipped (an untested requirement is not met).</summary>
-    public static bool Passes(ConformanceReport report) =>
-        report.Checks.Count > 0
-        && report.Checks.All(c => c.Outcome != CheckOutcome.Failed
-            && !(c.Outcome == CheckOutcome.Skipped && c.Severity == CheckSeverity.Failure)
-            && c.Outcome != CheckOutcome.Unspecified);
+    /// <summary>The kit's own rule (<see cref="ConformanceVerdict"/>): the registry does not take the caller's word for it.</summary>
+    public static bool Passes(ConformanceReport report) => ConformanceVerdict.Passes(report);
 
     private static string Summary(ConformanceReport report)
     {
-        var failed = report.Checks.Where(c => c.Outcome == CheckOutcome.Failed || (c.Outcome == CheckOutcome.Skipped && c.Severity == CheckSeverity.Failure))
-            .Select(c => $"{c.Id} {(c.Outcome == CheckOutcome.Failed ? "failed" : "skipped")}").ToList();
-        return failed.Count == 0 ? "no checks" : string.Join(", ", failed);
+        var blocking = ConformanceVerdict.Blocking(report).ToList();
+        return blocking.Count == 0 ? "no checks" : string.Join(", ", blocking);
     }
 }
 

@@ -119,6 +119,27 @@ public sealed class PartnerCommandTests(RegistryFixture registry) : IDisposable
     }
 
     [Fact]
+    public async Task Check_records_its_report_at_the_registry_and_a_node_that_cannot_be_reached_does_not_pass()
+    {
+        var admin = registry.Client();
+        var port = Exchange.Testing.FreePorts.Next();
+        await admin.RegisterPartnerAsync(new Contracts.Registry.V1.RegisterPartnerRequest { Application = Applications.Hosted("vt-unreachable", registry.Pki, port) }, cancellationToken: TestContext.Current.CancellationToken);
+
+        var (exit, output) = await _cli.RunAsync("check", "vt-unreachable");
+        var (_, show) = await _cli.RunAsync("show", "vt-unreachable");
+        var (approveExit, approve) = await _cli.RunAsync("approve", "vt-unreachable");
+
+        Assert.Equal(PartnerCommand.Refused, exit);
+        Assert.Matches(@"node\.health\s+failure\s+FAILED", output);
+        Assert.Contains("NOT PASSED: node.health failed", output, StringComparison.Ordinal);
+        Assert.Contains("recorded at the registry for vt-unreachable", output, StringComparison.Ordinal);
+        Assert.Contains($"FAILED at", show, StringComparison.Ordinal);
+        Assert.Contains($"against https://localhost:{port}", show, StringComparison.Ordinal);
+        Assert.Equal(PartnerCommand.Refused, approveExit);
+        Assert.Contains("CONFORMANCE_REQUIRED", approve, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_a_running_exchange_the_command_says_so_and_exits_two()
     {
         using var output = new StringWriter();

@@ -48,6 +48,7 @@ public static class PartnerCommand
         command.Subcommands.Add(ListCommand(connection, output));
         command.Subcommands.Add(ShowCommand(connection, output));
         command.Subcommands.Add(ExpiringCommand(connection, output));
+        command.Subcommands.Add(PartnerCheck.Create(connection, output));
         return command;
     }
 
@@ -115,7 +116,7 @@ public static class PartnerCommand
         domain.AcceptOnlyFromAmong("police", "veilig-thuis", "child-protection", "social-team");
         var region = new Option<string>("--region") { Description = "The region", Required = true };
         var oin = new Option<string?>("--oin") { Description = "The organisation's OIN (20 digits); left for the file if not given" };
-        var endpoint = new Option<Uri?>("--endpoint") { Description = "For a partner-hosted node: its https URL" };
+        var endpoint = UrlOption.Create("--endpoint", "For a partner-hosted node: its https URL");
         var serverCertificate = new Option<string?>("--server-certificate") { Description = "For a partner-hosted node: its server certificate file (PEM), relative to the partner file" };
         var technical = new Option<string?>("--technical-email") { Description = "The technical contact's e-mail (told the outcome)" };
         var privacy = new Option<string?>("--privacy-email") { Description = "The privacy officer's e-mail" };

@@ -28,9 +28,9 @@ public sealed class ConnectionOptions
 
     public Option<string?> As { get; } = new("--as") { Description = "The administrator's client id (default: the manifest's first administrator)", Recursive = true };
 
-    public Option<Uri?> Registry { get; } = new("--registry") { Description = "The registry's https URL (instead of --local)", Recursive = true };
+    public Option<Uri?> Registry { get; } = UrlOption.Create("--registry", "The registry's https URL (instead of --local)", recursive: true);
 
-    public Option<Uri?> Issuer { get; } = new("--issuer") { Description = "The identity service's issuer URL (with --registry)", Recursive = true };
+    public Option<Uri?> Issuer { get; } = UrlOption.Create("--issuer", "The identity service's issuer URL (with --registry)", recursive: true);
 
     public Option<FileInfo?> Ca { get; } = new("--ca") { Description = "The exchange CA certificate, PEM (with --registry)", Recursive = true };
 
@@ -73,6 +73,10 @@ public sealed class ConnectionOptions
 
         return RegistryConnection.Open(new Uri(registryManifest.Url), new Uri(manifest.Identity.Issuer), manifest.CaCertificate, administrator.Certificate, administrator.Key, administrator.ClientId, manifest);
     }
+
+    /// <summary>The local exchange's manifest (for partners' credentials and the services' addresses), or null when there is none.</summary>
+    public LocalManifest? ReadLocal(ParseResult parse) =>
+        parse.GetValue(Local) is { } path && File.Exists(path) ? LocalManifest.Read(path) : null;
 
     private static FileInfo Required(FileInfo? file, string name) =>
         file is { Exists: true } ? file : throw new ConnectionException($"--registry needs {name} naming an existing file.");
