@@ -63,7 +63,7 @@ public sealed class ConformanceKit(TimeProvider time)
         using var run = new ConformanceRun(target, time);
         var report = new ConformanceReport
         {
-            Endpoint = target.Endpoint.ToString().TrimEnd('/'),
+            Endpoint = ConformanceVerdict.EndpointOf(target.Endpoint),
             ServerCertificateSha256 = target.RegisteredServerCertificateSha256 ?? string.Empty,
             RanAt = Timestamp.FromDateTimeOffset(time.GetUtcNow()),
         };
@@ -74,6 +74,10 @@ public sealed class ConformanceKit(TimeProvider time)
             try
             {
                 verdict = await check.RunAsync(run, cancellationToken);
+            }
+            catch (CredentialsUnavailableException exception)
+            {
+                verdict = CheckVerdict.Skip(exception.Message);
             }
             catch (RpcException exception) when (!cancellationToken.IsCancellationRequested)
             {
@@ -106,6 +110,9 @@ public static class ConformanceVerdict
         report.Checks.Count > 0
         && report.Checks.All(c => c.Outcome is CheckOutcome.Passed or CheckOutcome.Warning
             || (c.Outcome == CheckOutcome.Skipped && c.Severity == CheckSeverity.Warning));
+
+    /// <summary>An endpoint as reports and the registry name it: scheme, host and port, nothing after.</summary>
+    public static string EndpointOf(Uri endpoint) => endpoint.GetLeftPart(UriPartial.Authority);
 
     /// <summary>The checks that keep a report from passing, as "id failed" / "id skipped".</summary>
     public static IEnumerable<string> Blocking(ConformanceReport report) =>

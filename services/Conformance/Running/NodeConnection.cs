@@ -9,6 +9,10 @@ using Grpc.Net.Client;
 
 namespace Exchange.Conformance.Running;
 
+/// <summary>The kit could not get an access token for an organisation it was to act for: a fault of the run, not of the node.</summary>
+public sealed class CredentialsUnavailableException(string organisationId, string reason)
+    : Exception($"no access token for {organisationId}: {reason}");
+
 /// <summary>The status a raw call ended with, and how long it stayed open.</summary>
 public sealed record RawOutcome(StatusCode? Status, TimeSpan Elapsed, bool StillOpen);
 
@@ -89,13 +93,26 @@ public sealed class NodeConnection : IDisposable
         _index?.Dispose();
     }
 
-    private static async Task<Metadata> HeadersAsync(CallerCredentials caller, string holder, CancellationToken cancellationToken) => new()
+    private static async Task<Metadata> HeadersAsync(CallerCredentials caller, string holder, CancellationToken cancellationToken)
     {
-        { "authorization", "Bearer " + await caller.AccessTokenAsync(cancellationToken) },
-        { "x-exchange-organisation", caller.OrganisationId },
-        { "x-exchange-client-cert-sha256", caller.CertificateSha256 },
-        { "exchange-holder", holder },
-    };
+        string token;
+        try
+        {
+            token = await caller.AccessTokenAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is Exchange.Client.TokenRequestException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CredentialsUnavailableException(caller.OrganisationId, exception.Message);
+        }
+
+        return new Metadata
+        {
+            { "authorization", "Bearer " + token },
+            { "x-exchange-organisation", caller.OrganisationId },
+            { "x-exchange-client-cert-sha256", caller.CertificateSha256 },
+            { "exchange-holder", holder },
+        };
+    }
 
     private static SocketsHttpHandler Handler(ConformanceTarget target) => new()
     {

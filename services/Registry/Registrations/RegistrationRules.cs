@@ -43,7 +43,7 @@ public sealed class ConformanceRule : IApprovalRule
         var problem = report switch
         {
             null => "no conformance report has been recorded",
-            _ when !string.Equals(report.Endpoint, partner.Node.Endpoint, StringComparison.Ordinal) => $"the latest report is about {report.Endpoint}, not {partner.Node.Endpoint}",
+            _ when !SameEndpoint(report.Endpoint, partner.Node.Endpoint) => $"the latest report is about {report.Endpoint}, not {partner.Node.Endpoint}",
             _ when !string.Equals(report.ServerCertificateSha256, partner.Node.ServerCertificate?.Sha256Thumbprint, StringComparison.Ordinal) =>
                 "the latest report was made against another server certificate than the registered one",
             _ when partner.AppliedAt is not null && report.RanAt.ToDateTimeOffset() < partner.AppliedAt.ToDateTimeOffset() => "the latest report is older than the current application",
@@ -58,6 +58,10 @@ public sealed class ConformanceRule : IApprovalRule
 
     /// <summary>The kit's own rule (<see cref="ConformanceVerdict"/>): the registry does not take the caller's word for it.</summary>
     public static bool Passes(ConformanceReport report) => ConformanceVerdict.Passes(report);
+
+    private static bool SameEndpoint(string reported, string registered) =>
+        Uri.TryCreate(reported, UriKind.Absolute, out var a) && Uri.TryCreate(registered, UriKind.Absolute, out var b)
+        && string.Equals(ConformanceVerdict.EndpointOf(a), ConformanceVerdict.EndpointOf(b), StringComparison.OrdinalIgnoreCase);
 
     private static string Summary(ConformanceReport report)
     {

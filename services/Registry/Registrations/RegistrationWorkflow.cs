@@ -1,3 +1,4 @@
+using Exchange.Conformance.Running;
 using Exchange.Contracts.Registry.V1;
 using Exchange.Registry.Client.Applications;
 using Google.Protobuf.WellKnownTypes;
@@ -55,7 +56,7 @@ public sealed class RegistrationWorkflow(TimeProvider time)
             Node = new NodeLocation
             {
                 Hosting = application.Hosting,
-                Endpoint = application.Endpoint,
+                Endpoint = application.Hosting == NodeHosting.Partner ? ConformanceVerdict.EndpointOf(new Uri(application.Endpoint)) : string.Empty,
                 ServerCertificate = serverCertificate,
             },
             Agreements = { application.Agreements.Select(a => a.Clone()) },

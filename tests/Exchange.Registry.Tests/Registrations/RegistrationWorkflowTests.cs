@@ -75,6 +75,22 @@ public sealed class RegistrationWorkflowTests
     }
 
     [Fact]
+    public void A_partner_hosted_node_is_registered_at_its_scheme_host_and_port_and_a_report_about_the_same_counts()
+    {
+        var application = Applications.Shared("vt-zeeland");
+        application.Hosting = NodeHosting.Partner;
+        application.Endpoint = "https://Node.VTZ.example:7443/";
+        var server = Certificate("ee");
+
+        var registered = _workflow.Register(null, application, Certificate("aa"), server, "admin-1").Next!;
+        var report = Report(registered, Monday.AddHours(1), (CheckSeverity.Failure, CheckOutcome.Passed));
+        report.Endpoint = "https://node.vtz.example:7443";
+
+        Assert.Equal("https://node.vtz.example:7443", registered.Node.Endpoint);
+        Assert.Null(_workflow.Approve(_workflow.RecordConformance(registered, report, "admin-1").Next!, "admin-2", 0).Refusal);
+    }
+
+    [Fact]
     public void An_approved_partner_cannot_be_applied_for_again()
     {
         var decision = _workflow.Register(Partner(RegistrationState.Approved), Applications.Shared("vt-zeeland"), Certificate("bb"), null, "admin-1");

@@ -73,6 +73,18 @@ public sealed class ConformanceKitTests(ConformanceKitTests.Nodes nodes) : IClas
     }
 
     [Fact]
+    public async Task Without_a_token_for_the_nodes_organisation_the_checks_that_act_for_it_are_skipped_saying_why()
+    {
+        var report = await nodes.RunAsync(nodes.Sound, holderToken: _ => throw new Exchange.Client.TokenRequestException(401, "invalid_client", "unknown client"));
+
+        Assert.False(report.Passed);
+        Assert.DoesNotContain(report.Checks, c => c.Outcome == CheckOutcome.Failed);
+        var skipped = report.Checks.Where(c => c.Outcome == CheckOutcome.Skipped).ToList();
+        Assert.Equal(["disclosure.no-release-without-permit", "disclosure.redaction-exact", "deadline.honoured", "inbox.resume-from-cursor"], skipped.Select(c => c.Id));
+        Assert.All(skipped, c => Assert.StartsWith("no access token for vt-mwb", c.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Exchange_partner_check_prints_the_report_and_exits_non_zero_only_for_a_failing_node()
     {
         var (soundExit, sound) = await nodes.CliAsync(nodes.Sound, "text");
@@ -120,7 +132,7 @@ public sealed class ConformanceKitTests(ConformanceKitTests.Nodes nodes) : IClas
             Timeless = await Cluster.StartVeiligThuisNodeAsync("vt-timeless", DemoPartners.VeiligThuis, tls, map: BrokenNodes.IgnoreDeadlines);
         }
 
-        public async Task<ConformanceReport> RunAsync(RunningService node, string? registered = null)
+        public async Task<ConformanceReport> RunAsync(RunningService node, string? registered = null, Func<CancellationToken, Task<string>>? holderToken = null)
         {
             using var holder = Cluster.Identity.TokenClient(DemoPartners.VeiligThuis);
             using var requester = Cluster.Identity.TokenClient(DemoPartners.SocialTeam);
@@ -131,7 +143,7 @@ public sealed class ConformanceKitTests(ConformanceKitTests.Nodes nodes) : IClas
                 Domain = Domain.VeiligThuis,
                 Ca = Cluster.Pki.Ca,
                 RegisteredServerCertificateSha256 = registered ?? ServerCertificateSha256,
-                Holder = new CallerCredentials(DemoPartners.VeiligThuis, Cluster.Pki.Directory.LoadClient(DemoPartners.VeiligThuis), holder.GetAccessTokenAsync),
+                Holder = new CallerCredentials(DemoPartners.VeiligThuis, Cluster.Pki.Directory.LoadClient(DemoPartners.VeiligThuis), holderToken ?? holder.GetAccessTokenAsync),
                 Requester = new CallerCredentials(DemoPartners.SocialTeam, Cluster.Pki.Directory.LoadClient(DemoPartners.SocialTeam), requester.GetAccessTokenAsync),
                 Index = Cluster.IndexAddress,
                 DeadlineGrace = TimeSpan.FromSeconds(5),

@@ -130,7 +130,7 @@ public static class PartnerCommand
             var printer = new PartnerOutput(parse.InvocationConfiguration.Output, parse.GetValue(output) == "json");
             var template = new PartnerFileTemplate(
                 parse.GetValue(id)!, parse.GetValue(name)!, parse.GetValue(domain)!, parse.GetValue(region)!, parse.GetValue(oin) ?? string.Empty,
-                parse.GetValue(id)! + ".csr", parse.GetValue(endpoint)?.ToString(), parse.GetValue(serverCertificate), parse.GetValue(technical), parse.GetValue(privacy));
+                parse.GetValue(id)! + ".csr", parse.GetValue(endpoint)?.GetLeftPart(UriPartial.Authority), parse.GetValue(serverCertificate), parse.GetValue(technical), parse.GetValue(privacy));
             return PartnerInit.Write(template, parse.GetValue(directory)!.FullName, printer);
         });
         return command;

@@ -48,7 +48,7 @@ public sealed class PartnerOutput
 
     public void Json(JsonNode node) => _writer.WriteLine(node.ToJsonString(Indented));
 
-    public void Line(string text) => Console.WriteLine(text);
+    public void Line(string text) => _writer.WriteLine(text);
 
     public void Table(IEnumerable<string> headers, IEnumerable<IEnumerable<string>> rows, string? title = null)
     {
@@ -102,7 +102,13 @@ public sealed class PartnerOutput
             facts.Add(("conformance", $"{(report.Passed ? "passed" : "FAILED")} at {Time(report.RanAt)} against {report.Endpoint} (recorded by {report.RecordedBy})"));
         }
 
-        Table(["", ""], facts.Select(f => new[] { f.Item1, f.Item2 }));
+        var grid = new Grid().AddColumn(new GridColumn().PadLeft(2).PadRight(2)).AddColumn();
+        foreach (var (name, value) in facts)
+        {
+            grid.AddRow(new Text(name), new Text(value));
+        }
+
+        Console.Write(grid);
         var certificates = partner.Certificates.Select(c => (c, "client"))
             .Concat(partner.Node?.ServerCertificate is { } server ? [(server, "server")] : []);
         Table(["certificate", "subject", "sha-256", "valid until", "revoked"],
