@@ -102,18 +102,9 @@ public sealed class NoReleaseWithoutPermitCheck : IConformanceCheck
             return CheckVerdict.Skip(missing);
         }
 
-        var data = await run.DataAsync(cancellationToken);
-        var requester = run.Target.Requester!;
-        var request = new DisclosureRequest
-        {
-            Subject = new SubjectRef { Pseudonym = data.RequesterSubject },
-            Purpose = run.Fixture!.Purpose,
-            Categories = { DataCategory.ConfidentialLocation },
-            Requester = ConformanceRun.Professional(requester),
-        };
         try
         {
-            var response = await new Disclosures.DisclosuresClient(run.Connection.Node).RequestAsync(request, await run.Connection.AsAsync(requester, run.Target.HolderOrganisationId, cancellationToken));
+            var (_, response) = await run.AskAsync([DataCategory.ConfidentialLocation], payloadType: null, cancellationToken);
             if (response.Records.Count > 0)
             {
                 return CheckVerdict.Fail($"released {response.Records.Count} records under decision {response.Receipt?.Decision}; a confidential location goes to no one but the police for acute safety");
@@ -151,24 +142,15 @@ public sealed class RedactionCheck : IConformanceCheck
             return CheckVerdict.Skip(missing);
         }
 
-        var data = await run.DataAsync(cancellationToken);
-        var requester = run.Target.Requester!;
-        var request = new DisclosureRequest
-        {
-            Subject = new SubjectRef { Pseudonym = data.RequesterSubject },
-            Purpose = run.Fixture!.Purpose,
-            Categories = { run.Fixture.Asked },
-            Requester = ConformanceRun.Professional(requester),
-            PayloadTypes = { data.Record.Descriptor.FullName },
-        };
+        TestData data;
         DisclosureResponse response;
         try
         {
-            response = await new Disclosures.DisclosuresClient(run.Connection.Node).RequestAsync(request, await run.Connection.AsAsync(requester, run.Target.HolderOrganisationId, cancellationToken));
+            (data, response) = await run.AskAsync(run.Fixture!.Asked, run.Fixture.RecordType, cancellationToken);
         }
         catch (RpcException exception) when (exception.StatusCode == StatusCode.PermissionDenied)
         {
-            return CheckVerdict.Skip($"the policy released nothing of the test record to {requester.OrganisationId} ({exception.Status.Detail}); redaction could not be observed");
+            return CheckVerdict.Skip($"the policy released nothing of the test record to {run.Target.Requester!.OrganisationId} ({exception.Status.Detail}); redaction could not be observed");
         }
 
         var released = response.Receipt?.Released.ToHashSet() ?? [];
@@ -187,7 +169,7 @@ public sealed class RedactionCheck : IConformanceCheck
         var problems = new List<string>();
         Compare(data.Record, returned, released, data.Record.Descriptor.Name, problems);
         return problems.Count == 0
-            ? CheckVerdict.Pass($"released {Names(released)}; every field of those present, none of {Names(run.Fixture.Asked.Except(released))} or any other")
+            ? CheckVerdict.Pass($"released {Names(released)}; every field of those present, none of {Names(run.Fixture!.Asked.Except(released))} or any other")
             : CheckVerdict.Fail($"the receipt released {Names(released)}, but: {string.Join("; ", problems)}");
     }
 

@@ -22,6 +22,9 @@ public interface IConformanceFixture
     /// <summary>What the requester asks for: released and withheld categories both.</summary>
     IReadOnlyList<DataCategory> Asked { get; }
 
+    /// <summary>The full name of the payload type <see cref="Record"/> makes.</summary>
+    string RecordType { get; }
+
     IMessage Record(string subject, Timestamp now);
 
     IMessage ConfidentialRecord(string subject, Timestamp now);
@@ -49,6 +52,8 @@ public sealed class VeiligThuisFixture : IConformanceFixture
     public Purpose Purpose => Purpose.ProblemAnalysis;
 
     public IReadOnlyList<DataCategory> Asked { get; } = [DataCategory.Safety, DataCategory.Strengths, DataCategory.Incident, DataCategory.ChildVoice];
+
+    public string RecordType => SafetyAssessment.Descriptor.FullName;
 
     public IMessage Record(string subject, Timestamp now) => new SafetyAssessment
     {

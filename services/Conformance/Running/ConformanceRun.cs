@@ -51,6 +51,27 @@ public sealed class ConformanceRun : IDisposable
         : Target.Index is null ? "the exchange's index (for the synthetic person's pseudonyms) was not given"
         : null;
 
+    /// <summary>The requester asks the node for <paramref name="categories"/> about the synthetic person, for the fixture's purpose.</summary>
+    public async Task<(TestData Data, DisclosureResponse Response)> AskAsync(IEnumerable<DataCategory> categories, string? payloadType, CancellationToken cancellationToken)
+    {
+        var data = await DataAsync(cancellationToken);
+        var requester = Target.Requester!;
+        var request = new DisclosureRequest
+        {
+            Subject = new SubjectRef { Pseudonym = data.RequesterSubject },
+            Purpose = Fixture!.Purpose,
+            Categories = { categories },
+            Requester = Professional(requester),
+        };
+        if (payloadType is not null)
+        {
+            request.PayloadTypes.Add(payloadType);
+        }
+
+        var response = await new Disclosures.DisclosuresClient(Connection.Node).RequestAsync(request, await Connection.AsAsync(requester, Target.HolderOrganisationId, cancellationToken));
+        return (data, response);
+    }
+
     /// <summary>The shared test data, prepared by the first check that asks.</summary>
     public Task<TestData> DataAsync(CancellationToken cancellationToken) => _data ??= PrepareAsync(cancellationToken);
 

@@ -65,48 +65,18 @@ public sealed class PartnerCertificates(IOptions<RegistryOptions> options, TimeP
     }
 
     /// <summary>A client certificate the applicant brings: issued by the exchange CA for this partner, current, for client authentication, not revoked.</summary>
-    public CertificateOutcome AcceptClient(string certificatePem, string partnerId)
-    {
-        const string Field = "application.certificate_pem";
-        if (Parse(certificatePem) is not { } certificate)
-        {
-            return CertificateOutcome.Refuse(Field, "not a PEM certificate");
-        }
-
-        using (certificate)
-        {
-            if (Problem(certificate, ClientAuthentication) is { } problem)
-            {
-                return CertificateOutcome.Refuse(Field, problem);
-            }
-
-            return string.Equals(certificate.GetNameInfo(X509NameType.SimpleName, false), partnerId, StringComparison.Ordinal)
-                ? new CertificateOutcome(Describe(certificate, CertificateUsage.Client), null)
-                : CertificateOutcome.Refuse(Field, $"the certificate is not issued for {partnerId} (its CN must be the partner's id)");
-        }
-    }
+    public CertificateOutcome AcceptClient(string certificatePem, string partnerId) =>
+        Accept(certificatePem, "application.certificate_pem", ClientAuthentication, CertificateUsage.Client, certificate =>
+            string.Equals(certificate.GetNameInfo(X509NameType.SimpleName, false), partnerId, StringComparison.Ordinal)
+                ? null
+                : $"the certificate is not issued for {partnerId} (its CN must be the partner's id)");
 
     /// <summary>A partner-hosted node's server certificate: issued by the exchange CA, current, for servers, naming the endpoint's host.</summary>
-    public CertificateOutcome AcceptServer(string certificatePem, Uri endpoint)
-    {
-        const string Field = "application.server_certificate_pem";
-        if (Parse(certificatePem) is not { } certificate)
-        {
-            return CertificateOutcome.Refuse(Field, "not a PEM certificate");
-        }
-
-        using (certificate)
-        {
-            if (Problem(certificate, ServerAuthentication) is { } problem)
-            {
-                return CertificateOutcome.Refuse(Field, problem);
-            }
-
-            return certificate.MatchesHostname(endpoint.IdnHost, allowWildcards: true, allowCommonName: false)
-                ? new CertificateOutcome(Describe(certificate, CertificateUsage.Server), null)
-                : CertificateOutcome.Refuse(Field, $"the server certificate does not name the endpoint's host {endpoint.Host}");
-        }
-    }
+    public CertificateOutcome AcceptServer(string certificatePem, Uri endpoint) =>
+        Accept(certificatePem, "application.server_certificate_pem", ServerAuthentication, CertificateUsage.Server, certificate =>
+            certificate.MatchesHostname(endpoint.IdnHost, allowWildcards: true, allowCommonName: false)
+                ? null
+                : $"the server certificate does not name the endpoint's host {endpoint.Host}");
 
     /// <summary>Revokes the certificates and publishes the new CRL; relying parties read it on their next handshake.</summary>
     public void Revoke(IEnumerable<Certificate> certificates)
@@ -118,6 +88,21 @@ public sealed class PartnerCertificates(IOptions<RegistryOptions> options, TimeP
                 using var certificate = X509Certificate2.CreateFromPem(entry.Pem);
                 _pki.Revoke(certificate);
             }
+        }
+    }
+
+    private CertificateOutcome Accept(string pem, string field, string usageOid, CertificateUsage usage, Func<X509Certificate2, string?> names)
+    {
+        if (Parse(pem) is not { } certificate)
+        {
+            return CertificateOutcome.Refuse(field, "not a PEM certificate");
+        }
+
+        using (certificate)
+        {
+            return (Problem(certificate, usageOid) ?? names(certificate)) is { } problem
+                ? CertificateOutcome.Refuse(field, problem)
+                : new CertificateOutcome(Describe(certificate, usage), null);
         }
     }
 

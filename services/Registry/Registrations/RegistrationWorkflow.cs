@@ -122,31 +122,15 @@ public sealed class RegistrationWorkflow(TimeProvider time)
 
     /// <summary>Refuses the application; the reason is kept for the applicant, and the certificate signed for it is revoked.</summary>
     public RegistryDecision Reject(Partner partner, string administrator, string reason) =>
-        End(partner, administrator, reason, PartnerAction.Rejected, RegistrationState.Rejected, "rejected", revokeServer: false);
+        End(partner, administrator, reason, PartnerAction.Rejected, RegistrationState.Rejected, "rejected", Revocation.ClientCertificates);
 
     /// <summary>Takes the partner off the exchange until two administrators approve it again; its certificates stay valid.</summary>
-    public RegistryDecision Suspend(Partner partner, string administrator, string reason)
-    {
-        if (Transitions.Check(partner, PartnerAction.Suspended, "suspended") is { } refusal)
-        {
-            return RegistryDecision.Refuse(refusal);
-        }
-
-        if (CheckReason(reason) is { } missing)
-        {
-            return RegistryDecision.Refuse(missing);
-        }
-
-        var next = partner.Clone();
-        next.State = RegistrationState.Suspended;
-        next.Approvals.Clear();
-        next.LastDecision = Decision(RegistrationState.Suspended, administrator, reason.Trim());
-        return new RegistryDecision(next, PartnerAction.Suspended, reason.Trim(), null, []);
-    }
+    public RegistryDecision Suspend(Partner partner, string administrator, string reason) =>
+        End(partner, administrator, reason, PartnerAction.Suspended, RegistrationState.Suspended, "suspended", Revocation.None);
 
     /// <summary>Ends the registration for good and revokes every certificate the partner has.</summary>
     public RegistryDecision Revoke(Partner partner, string administrator, string reason) =>
-        End(partner, administrator, reason, PartnerAction.Revoked, RegistrationState.Revoked, "revoked", revokeServer: true);
+        End(partner, administrator, reason, PartnerAction.Revoked, RegistrationState.Revoked, "revoked", Revocation.All);
 
     /// <summary>Keeps the kit's report; whether it passed is decided here, from its checks, not taken from the caller.</summary>
     public RegistryDecision RecordConformance(Partner partner, ConformanceReport report, string administrator)
@@ -168,7 +152,15 @@ public sealed class RegistrationWorkflow(TimeProvider time)
         return new RegistryDecision(next, PartnerAction.ConformanceRecorded, next.Conformance.Passed ? "passed" : "failed", null, []);
     }
 
-    private RegistryDecision End(Partner partner, string administrator, string reason, PartnerAction action, RegistrationState state, string verb, bool revokeServer)
+    /// <summary>Which certificates a state change revokes: none (suspension), the client ones signed for the application (rejection), or all (revocation).</summary>
+    private enum Revocation
+    {
+        None,
+        ClientCertificates,
+        All,
+    }
+
+    private RegistryDecision End(Partner partner, string administrator, string reason, PartnerAction action, RegistrationState state, string verb, Revocation revocation)
     {
         if (Transitions.Check(partner, action, verb) is { } refusal)
         {
@@ -186,13 +178,13 @@ public sealed class RegistrationWorkflow(TimeProvider time)
         next.Approvals.Clear();
         next.LastDecision = Decision(state, administrator, reason.Trim());
         var revoked = new List<Certificate>();
-        foreach (var certificate in next.Certificates.Where(c => c.RevokedAt is null))
+        foreach (var certificate in next.Certificates.Where(c => c.RevokedAt is null && revocation != Revocation.None))
         {
             certificate.RevokedAt = now;
             revoked.Add(certificate);
         }
 
-        if (revokeServer && next.Node?.ServerCertificate is { RevokedAt: null } server)
+        if (revocation == Revocation.All && next.Node?.ServerCertificate is { RevokedAt: null } server)
         {
             server.RevokedAt = now;
             revoked.Add(server);
