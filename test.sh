@@ -43,12 +43,32 @@ trap 'tests/scripts/postgres.sh stop >/dev/null 2>&1 || true' EXIT
 log "tests"
 mkdir -p "$root/TestResults"
 results="$root/TestResults/run-$$"
+# The acceptance scenario's system test keeps its ledger here, for the replay below.
+export EXCHANGE_SCENARIO_LEDGER="$results.scenario-ledger.db"
 status=0
 dotnet test --solution Exchange.sln --no-build --results-directory "$results" 2>&1 | tee "$results.log" || status=$?
 
 log "policy bundle"
 dotnet run --no-build --project tools/Exchange.Cli -- policy test policies || status=1
 dotnet run --no-build --project tools/Exchange.Cli -- policy check policies || status=1
+
+log "policy replay over the scenario's ledger"
+# A lawyer's proposal: give Veilig Thuis the injuries (HEALTH) in police reports too. Replayed over the story's
+# recorded decisions, it must change exactly the pushed incident; the bundle as it is must change nothing.
+if [[ -f "$EXCHANGE_SCENARIO_LEDGER" ]]; then
+  candidate="$(mktemp -d)"
+  cp -r policies/. "$candidate"
+  sed -i '/- id: police-to-veilig-thuis/,/obligations:/ s/MEASURE, CRIMINAL\]/MEASURE, CRIMINAL, HEALTH]/' "$candidate/rules/police.yaml"
+  replay() { dotnet run --no-build --project tools/Exchange.Cli -- policy replay --ledger "$EXCHANGE_SCENARIO_LEDGER" --bundle "$@"; }
+  { replay "$candidate" \
+      && replay policies --output json >"$results.replay-same.json" \
+      && replay "$candidate" --output json >"$results.replay-candidate.json" \
+      && node tests/scripts/replay-check.mjs "$results.replay-same.json" "$results.replay-candidate.json"; } || status=1
+  rm -rf "$candidate"
+else
+  echo "test.sh: the scenario test left no ledger at $EXCHANGE_SCENARIO_LEDGER" >&2
+  status=1
+fi
 
 # One closing line a person (and CI) can read: totals over every test project.
 passed=$(grep -E '^\s+succeeded: [0-9]+' "$results.log" | awk '{s+=$2} END {print s+0}')

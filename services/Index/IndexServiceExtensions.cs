@@ -6,7 +6,7 @@ using Exchange.Index.Involvements;
 using Exchange.Index.Pseudonyms;
 using Exchange.Index.Routing;
 using Exchange.Index.Storage;
-using Exchange.Node.Hosting;
+using Exchange.Disclosure.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Index;

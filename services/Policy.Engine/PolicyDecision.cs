@@ -15,7 +15,22 @@ public readonly record struct PolicyDenial(DataCategory Category, DenialReason R
     public string RuleId => Reason.RuleId;
 
     public string Explanation => Reason.Explanation;
+
+    /// <summary>The denial as the recipient may be told it (see <see cref="DenialReason.ForRecipient"/>).</summary>
+    public PolicyDenial ForRecipient => new(Category, Reason.ForRecipient);
+
+    public CategoryDenial ToContract() => new()
+    {
+        Category = Category,
+        ReasonCode = Reason.ReasonCode,
+        RuleId = Reason.RuleId,
+        Explanation = Reason.Explanation,
+        AgreementId = Reason.AgreementId,
+    };
 }
+
+/// <summary>The legal basis a decision was made under, and whether the policy chose it (the requester cited none).</summary>
+internal readonly record struct DecisionBasis(CompiledLegalBasis? Basis, bool Chosen);
 
 /// <summary>
 /// The outcome of one request: which categories go and which do not (each with its reason), the rules that decided,
@@ -33,6 +48,7 @@ public sealed class PolicyDecision
 
     internal PolicyDecision(
         CompiledBundle bundle,
+        DecisionBasis basis,
         uint requested,
         uint released,
         in DenialBuffer reasons,
@@ -42,9 +58,13 @@ public sealed class PolicyDecision
         ulong firedHardDenials,
         ObligationSet obligations,
         string reasonCode,
+        string recipientReasonCode,
         bool breakGlassUsed)
     {
         Bundle = bundle;
+        LegalBasis = basis.Basis;
+        LegalBasisChosen = basis.Chosen;
+        RecipientReasonCode = recipientReasonCode;
         Requested = new CategorySet(requested);
         Released = new CategorySet(released);
         Denied = new CategorySet(requested & ~released);
@@ -70,8 +90,23 @@ public sealed class PolicyDecision
     /// <summary>Empty unless something was released.</summary>
     public ObligationSet Obligations { get; }
 
-    /// <summary>For a denial: the reason of the first denied category in request order; empty otherwise.</summary>
+    /// <summary>
+    /// For a denial: the most specific reason among the denied categories (the first in request order when equal);
+    /// empty otherwise. See <see cref="PolicyReasonCodes.Order"/>.
+    /// </summary>
     public string ReasonCode { get; }
+
+    /// <summary>For a denial: <see cref="ReasonCode"/> as the recipient may be told it; empty otherwise.</summary>
+    public string RecipientReasonCode { get; }
+
+    /// <summary>
+    /// The legal basis the decision was made under: the one the request cited, or the one the policy chose when it
+    /// cited none. Null only when no rule names any basis for this holder, recipient and purpose.
+    /// </summary>
+    public CompiledLegalBasis? LegalBasis { get; }
+
+    /// <summary>True when the request cited no legal basis and the policy chose <see cref="LegalBasis"/>.</summary>
+    public bool LegalBasisChosen { get; }
 
     /// <summary>True when break-glass released something the rules would otherwise not have released.</summary>
     public bool BreakGlassUsed { get; }
@@ -111,10 +146,10 @@ public sealed class PolicyDecision
             response.Released.Add(category);
         }
 
-        foreach (var category in Denied)
+        foreach (var denial in Denials)
         {
-            var reason = _reasons[(int)category]!;
-            response.Denied.Add(new CategoryDenial { Category = category, ReasonCode = reason.ReasonCode, RuleId = reason.RuleId, Explanation = reason.Explanation });
+            response.Denied.Add(denial.ToContract());
+            response.RecipientDenied.Add(denial.ForRecipient.ToContract());
         }
 
         foreach (var id in EnumerateRuleIds())
@@ -130,6 +165,10 @@ public sealed class PolicyDecision
         response.BundleId = BundleId;
         response.BundleHash = BundleHash;
         response.ReasonCode = ReasonCode;
+        response.RecipientReasonCode = RecipientReasonCode;
+        response.LegalBasis = LegalBasis is { } basis ? new LegalBasisRef { Id = basis.Id } : null;
+        response.LegalBasisChosen = LegalBasisChosen;
+        response.BreakGlassUsed = BreakGlassUsed;
     }
 
     private IEnumerable<string> EnumerateRuleIds()

@@ -55,6 +55,12 @@ public static class PolicyReasonCodes
     /// <summary>Break-glass was invoked for a purpose other than acute safety; the whole request is denied and logged.</summary>
     public const string BreakGlassNotAllowed = "BREAK_GLASS_NOT_ALLOWED";
 
+    /// <summary>
+    /// What a recipient is told instead of a reason that rests on data about the subjects (their violence-type
+    /// indication, the other parent's side): telling it would disclose that data. The precise reason is in the ledger.
+    /// </summary>
+    public const string NotReleasedInThisCase = "NOT_RELEASED_IN_THIS_CASE";
+
     /// <summary>The codes a hard denial may state; one it does not state is <see cref="HardDenial"/>.</summary>
     public static IReadOnlySet<string> HardDenialCodes { get; } =
         new HashSet<string>(StringComparer.Ordinal) { HardDenial, IntimateTerrorOtherParent, IntimateTerrorJointSession };
@@ -65,6 +71,39 @@ public static class PolicyReasonCodes
         NoPermittingRule, PurposeNotCovered, HardDenial, BasisNotApplicable, CategoryNotCovered, NoActiveInvolvement,
         NotInCaseConference, AgreementNotInForce, ViolenceTypeNotCovered, NotActingForOtherParent, NotAJointSession,
         RecipientRoleNotPermitted, DisclosureKindNotCovered, IntimateTerrorOtherParent, IntimateTerrorJointSession,
-        BreakGlassNotAllowed,
+        BreakGlassNotAllowed, NotReleasedInThisCase,
     ];
+
+    /// <summary>
+    /// The order of the checks a requested category passes on its way to release, from the first to the last: a
+    /// misused break-glass and a hard denial end every way; then whether anything goes between these domains at
+    /// all, for this purpose, under this basis; then a rule's own conditions in the order the rules are written
+    /// with (kind, role, involvement, case conference, agreement, the case's facts). A reason later in this order
+    /// is more specific: the category came closer to release, and the reason names what is left to fix.
+    /// </summary>
+    public static IReadOnlyList<string> Order { get; } =
+    [
+        BreakGlassNotAllowed, NotReleasedInThisCase, HardDenial, IntimateTerrorOtherParent, IntimateTerrorJointSession,
+        NoPermittingRule, CategoryNotCovered, PurposeNotCovered, BasisNotApplicable,
+        DisclosureKindNotCovered, RecipientRoleNotPermitted, NoActiveInvolvement, NotInCaseConference, AgreementNotInForce,
+        ViolenceTypeNotCovered, NotActingForOtherParent, NotAJointSession,
+    ];
+
+    /// <summary>The position of a code in <see cref="Order"/>: higher is more specific. Equal for codes of one check.</summary>
+    public static int Specificity(string reasonCode) => reasonCode switch
+    {
+        BreakGlassNotAllowed => 0,
+        NotReleasedInThisCase => 1,
+        HardDenial or IntimateTerrorOtherParent or IntimateTerrorJointSession => 2,
+        NoPermittingRule or CategoryNotCovered => 3,
+        PurposeNotCovered => 4,
+        BasisNotApplicable => 5,
+        DisclosureKindNotCovered => 6,
+        RecipientRoleNotPermitted => 7,
+        NoActiveInvolvement => 8,
+        NotInCaseConference => 9,
+        AgreementNotInForce => 10,
+        ViolenceTypeNotCovered or NotActingForOtherParent or NotAJointSession => 11,
+        _ => 2,
+    };
 }

@@ -12,9 +12,23 @@ public static class Categories
     public static string NameOf(DataCategory category) =>
         CategoryEnum.FindValueByNumber((int)category)?.Name["DATA_CATEGORY_".Length..] ?? ((int)category).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    private static readonly EnumDescriptor SourceKindEnum = CommonReflection.Descriptor.FindTypeByName<EnumDescriptor>("SourceKind");
+
     /// <summary>The field's category, or <see cref="DataCategory.Unspecified"/> when it has none.</summary>
     public static DataCategory Of(FieldDescriptor field) =>
         field.GetOptions()?.GetExtension(ClassificationExtensions.Category) ?? DataCategory.Unspecified;
+
+    /// <summary>
+    /// The category a record of this payload type reveals by existing (its type name, times and provenance), from
+    /// <c>(exchange.v1.record_category)</c>; <see cref="DataCategory.Unspecified"/> when the type declares none, and
+    /// such a record is never disclosed.
+    /// </summary>
+    public static DataCategory OfRecord(MessageDescriptor payloadType) =>
+        payloadType.GetOptions()?.GetExtension(AnnotationsExtensions.RecordCategory) ?? DataCategory.Unspecified;
+
+    /// <summary>The category naming a source of this kind reveals, from <c>(exchange.v1.source_category)</c>.</summary>
+    public static DataCategory OfSource(SourceKind kind) =>
+        SourceKindEnum.FindValueByNumber((int)kind)?.GetOptions()?.GetExtension(AnnotationsExtensions.SourceCategory) ?? DataCategory.Unspecified;
 
     /// <summary>
     /// Every field, at any depth, that carries no category: "police.v1.DomesticViolenceIncident.narrative".

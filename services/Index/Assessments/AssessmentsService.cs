@@ -1,12 +1,9 @@
 using Exchange.Contracts.Classification;
 using Exchange.Contracts.V1;
 using Exchange.Index.Families;
-using Exchange.Contracts.VeiligThuis.V1;
 using Exchange.Index.Hosting;
-using Exchange.Node.Assessments;
-using Exchange.Node.Inbox;
-using Exchange.Node.Pseudonyms;
-using Exchange.Node.Validation;
+using Exchange.Disclosure.Delivery;
+using Exchange.Disclosure.Pseudonyms;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Identity;
 using Grpc.Core;
@@ -85,7 +82,8 @@ public sealed class AssessmentsService(
             Provenance = record.Provenance,
             DecisionId = decisionId,
         };
-        if (SafetyAssessments.Read(Payloads.Unpack(record.Payload)) is { } reading)
+        var reading = CaseFacts.Read(Payloads.Unpack(record.Payload));
+        if (reading.IsSafetyAssessment)
         {
             view.Score = reading.Score ?? 0;
             view.AssessedAt = reading.AssessedAt;

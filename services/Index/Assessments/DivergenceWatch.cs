@@ -3,7 +3,7 @@ using Exchange.Index.Families;
 using Exchange.Index.Hosting;
 using Exchange.Index.Involvements;
 using Exchange.Index.Routing;
-using Exchange.Node.Pseudonyms;
+using Exchange.Disclosure.Pseudonyms;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.Extensions.Options;
 

@@ -1,7 +1,7 @@
 using Exchange.Contracts.Index.V1;
-using Exchange.Contracts.VeiligThuis.V1;
+using Exchange.Contracts.V1;
 using Exchange.Index.Storage;
-using Exchange.Node.Store;
+using Exchange.Disclosure.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Exchange.Index.Families;
@@ -11,8 +11,9 @@ public sealed record CurrentAssessment(string SignalId, string Holder, string Pa
 
 /// <summary>
 /// Which people belong together. People named in one signal form a family (merged as signals link
-/// them); incidents and restraining orders say who the (ex-)partners are. Policy needs this for
-/// "never towards the other parent's side", and divergence detection for "the same family".
+/// them); the fields a payload marks as alleged perpetrator and victim say who used violence against whom,
+/// and so who the (ex-)partners are. Policy needs this for "never towards the other parent's side", and
+/// divergence detection for "the same family".
 /// </summary>
 public sealed class FamilyGraph(IndexDatabase database, TimeProvider time)
 {
@@ -21,10 +22,22 @@ public sealed class FamilyGraph(IndexDatabase database, TimeProvider time)
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction();
         var subjects = facts.Subjects.Distinct(StringComparer.Ordinal).ToList();
-        Link(connection, transaction, subjects.Concat(facts.Partners.SelectMany(p => new[] { p.First, p.Second })).Distinct(StringComparer.Ordinal).ToList());
-        foreach (var pair in facts.Partners)
+        Link(connection, transaction, [.. subjects.Concat(facts.AllegedPerpetrators).Concat(facts.Victims).Distinct(StringComparer.Ordinal)]);
+        foreach (var (role, people) in new[] { (CaseFact.AllegedPerpetrator, facts.AllegedPerpetrators), (CaseFact.Victim, facts.Victims) })
         {
-            Execute(connection, transaction, "INSERT OR IGNORE INTO partner_pairs (first, second) VALUES ($a, $b), ($b, $a)", ("$a", pair.First), ("$b", pair.Second));
+            foreach (var person in people.Distinct(StringComparer.Ordinal))
+            {
+                Execute(connection, transaction, "INSERT OR IGNORE INTO case_roles (subject, role, signal_id) VALUES ($s, $r, $id)", ("$s", person), ("$r", (int)role), ("$id", facts.SignalId));
+            }
+        }
+
+        // Whoever is alleged to have used violence against someone is that person's (ex-)partner.
+        foreach (var perpetrator in facts.AllegedPerpetrators)
+        {
+            foreach (var victim in facts.Victims.Where(v => v != perpetrator))
+            {
+                Execute(connection, transaction, "INSERT OR IGNORE INTO partner_pairs (first, second) VALUES ($a, $b), ($b, $a)", ("$a", perpetrator), ("$b", victim));
+            }
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -102,6 +115,23 @@ public sealed class FamilyGraph(IndexDatabase database, TimeProvider time)
         command.CommandText = $"SELECT 1 FROM partner_pairs WHERE first = $a AND second IN ({command.InList("s", family)}) LIMIT 1";
         command.Parameters.AddWithValue("$a", actingFor);
         return command.ExecuteScalar() is not null;
+    }
+
+    /// <summary>The people of a family a signal named as having used violence, and as the ones it was used against.</summary>
+    public (IReadOnlySet<string> AllegedPerpetrators, IReadOnlySet<string> Victims) RolesIn(IReadOnlySet<string> family)
+    {
+        var perpetrators = new HashSet<string>(StringComparer.Ordinal);
+        var victims = new HashSet<string>(StringComparer.Ordinal);
+        using var connection = database.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT subject, role FROM case_roles WHERE subject IN ({command.InList("s", family)})";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            ((CaseFact)reader.GetInt32(1) == CaseFact.AllegedPerpetrator ? perpetrators : victims).Add(reader.GetString(0));
+        }
+
+        return (perpetrators, victims);
     }
 
     /// <summary>The newest assessment of each holder about these people's families.</summary>

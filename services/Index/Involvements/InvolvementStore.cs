@@ -1,6 +1,6 @@
 using Exchange.Contracts.V1;
 using Exchange.Index.Storage;
-using Exchange.Node.Store;
+using Exchange.Disclosure.Storage;
 using Google.Protobuf;
 
 namespace Exchange.Index.Involvements;

@@ -5,8 +5,8 @@ using Exchange.Contracts.V1;
 using Exchange.Index.Families;
 using Exchange.Index.Hosting;
 using Exchange.Index.Routing;
-using Exchange.Node.Pseudonyms;
-using Exchange.Node.Validation;
+using Exchange.Disclosure.Pseudonyms;
+using Exchange.Disclosure.Validation;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Identity;
 using Google.Protobuf.WellKnownTypes;
@@ -35,7 +35,7 @@ public sealed class InvolvementsService(
         violations.Require(request.Purpose != Purpose.Unspecified && System.Enum.IsDefined(request.Purpose), "purpose", "why the organisation is involved is required");
         if (request.Period is not null)
         {
-            violations.RequirePeriod(request.Period, "period", endRequired: false);
+            PeriodChecks.Require(violations, request.Period, "period", endRequired: false);
         }
 
         violations.ThrowIfAny();

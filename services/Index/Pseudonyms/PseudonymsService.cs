@@ -1,6 +1,6 @@
 using Exchange.Contracts.Subjects;
 using Exchange.Contracts.V1;
-using Exchange.Node.Pseudonyms;
+using Exchange.Disclosure.Pseudonyms;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Identity;
 using Grpc.Core;

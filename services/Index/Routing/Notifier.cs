@@ -1,9 +1,8 @@
 using Exchange.Contracts.Node.V1;
 using Exchange.Contracts.V1;
 using Exchange.Index.Hosting;
-using Exchange.Node.Disclosure;
-using Exchange.Node.Inbox;
-using Exchange.Node.Store;
+using Exchange.Disclosure.Flow;
+using Exchange.Disclosure.Delivery;
 using Exchange.ServiceDefaults.Errors;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -31,17 +30,10 @@ public sealed class Notifier(DisclosureFlow flow, IInboxDelivery inboxes, Partne
             PayloadType = payload.Descriptor.FullName,
             KnownSubjects = subjects,
         };
-        try
-        {
-            var disclosed = await flow.DiscloseAsync(intent, [record], cancellationToken);
-            return disclosed.Records.Count == 0
-                ? null
-                : (disclosed, Exchange.Contracts.Classification.Payloads.Unpack(disclosed.Records[0].Payload)!);
-        }
-        catch (RpcException exception) when (exception.StatusCode == StatusCode.PermissionDenied)
-        {
-            return null;
-        }
+        var disclosed = await flow.DiscloseAsync(intent, [record], cancellationToken);
+        return disclosed.IsDenied || disclosed.Records.Count == 0
+            ? null
+            : (disclosed, Exchange.Contracts.Classification.Payloads.Unpack(disclosed.Records[0].Payload)!);
     }
 
     /// <summary>Puts a composed signal in the recipient's inbox, once per key.</summary>
@@ -72,7 +64,7 @@ public sealed class Notifier(DisclosureFlow flow, IInboxDelivery inboxes, Partne
         }, cancellationToken);
     }
 
-    private StoredSignal Synthetic(string holder, IReadOnlyList<string> subjects, IMessage payload)
+    private Signal Synthetic(string holder, IReadOnlyList<string> subjects, IMessage payload)
     {
         var signal = new Signal
         {
@@ -83,6 +75,6 @@ public sealed class Notifier(DisclosureFlow flow, IInboxDelivery inboxes, Partne
             Payload = Any.Pack(payload),
         };
         signal.Subjects.AddRange(subjects.Select(s => new SubjectRef { Pseudonym = s }));
-        return new StoredSignal(signal.Id, holder, payload.Descriptor.FullName, time.GetUtcNow(), signal);
+        return signal;
     }
 }

@@ -46,18 +46,24 @@ public sealed class RoutingGrpcService(
             RpcErrors.InvalidArgument("recipient_organisation_id", "is required");
         }
 
-        var active = involvements.ActiveWith(request.Subjects, time.GetUtcNow())
+        // Every decision asks this: the family is looked up once and every fact read from it, the recipient's
+        // involvements with anyone in the family among them (a side in the family is more than the subjects asked about).
+        var family = families.FamilyOf(request.Subjects);
+        var recipients = involvements.ActiveWith(family, time.GetUtcNow())
             .Where(i => i.OrganisationId == request.RecipientOrganisationId)
             .ToList();
-        // Every decision asks this: the family is looked up once and both family facts read from it.
-        var family = families.FamilyOf(request.Subjects);
+        var working = recipients.Where(i => i.Purpose != Contracts.V1.Purpose.CaseConference).SelectMany(i => i.Subjects).ToHashSet(StringComparer.Ordinal);
+        var conference = recipients.Where(i => i.Purpose == Contracts.V1.Purpose.CaseConference).SelectMany(i => i.Subjects);
+        var (perpetrators, victims) = families.RolesIn(family);
         return Task.FromResult(new GetFactsResponse
         {
             RecipientDomain = partners.DomainOf(request.RecipientOrganisationId),
-            RecipientInvolved = active.Any(i => i.Purpose != Contracts.V1.Purpose.CaseConference),
-            RecipientInCaseConference = active.Any(i => i.Purpose == Contracts.V1.Purpose.CaseConference),
+            RecipientInvolved = request.Subjects.Any(working.Contains),
+            RecipientInCaseConference = conference.Intersect(request.Subjects, StringComparer.Ordinal).Any(),
             ViolenceType = families.ViolenceTypeIn(family),
             ActingForOtherParent = families.IsOtherParentSide(request.ActingFor, request.Subjects, family),
+            RecipientInvolvedWithAllegedPerpetrator = perpetrators.Overlaps(working),
+            RecipientInvolvedWithVictim = victims.Overlaps(working),
         });
     }
 

@@ -1,10 +1,11 @@
-using Exchange.Node.Store;
+using Exchange.Disclosure.Storage;
 
 namespace Exchange.Index.Storage;
 
 /// <summary>
 /// The index's SQLite file. It holds exchange pseudonyms, who is involved with whom, which people form
-/// a family, and the few facts policy needs (violence type, assessment scores): never a payload.
+/// a family, who is alleged to have used violence against whom, and the few facts policy needs (violence type,
+/// assessment scores): never a payload.
 /// </summary>
 public sealed class IndexDatabase(string path) : SqliteDatabase(path, Schema)
 {
@@ -33,6 +34,12 @@ public sealed class IndexDatabase(string path) : SqliteDatabase(path, Schema)
             first TEXT NOT NULL,
             second TEXT NOT NULL,
             PRIMARY KEY (first, second)
+        );
+        CREATE TABLE IF NOT EXISTS case_roles (
+            subject TEXT NOT NULL,
+            role INTEGER NOT NULL,
+            signal_id TEXT NOT NULL,
+            PRIMARY KEY (subject, role, signal_id)
         );
         CREATE TABLE IF NOT EXISTS violence_indications (
             subject TEXT NOT NULL,

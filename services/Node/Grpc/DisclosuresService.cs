@@ -1,7 +1,7 @@
 using Exchange.Contracts.V1;
-using Exchange.Node.Disclosure;
+using Exchange.Disclosure.Flow;
 using Exchange.Node.Hosting;
-using Exchange.Node.Pseudonyms;
+using Exchange.Disclosure.Pseudonyms;
 using Exchange.Node.Store;
 using Exchange.Node.Validation;
 using Exchange.ServiceDefaults.Errors;
@@ -41,7 +41,12 @@ public sealed class DisclosuresService(NodeContext node, SignalStore store, Disc
             KnownSubjects = [valid.Subject],
         };
 
-        var disclosed = await flow.DiscloseAsync(intent, records, context.CancellationToken);
+        var disclosed = await flow.DiscloseAsync(intent, [.. records.Select(r => r.Signal)], context.CancellationToken);
+        if (disclosed.IsDenied)
+        {
+            DisclosureStatus.ThrowDenied(disclosed);
+        }
+
         var response = new DisclosureResponse { Receipt = disclosed.Receipt };
         response.Records.AddRange(disclosed.Records);
         return response;

@@ -1,12 +1,10 @@
 using Exchange.ServiceDefaults.Hosting;
 using Exchange.Contracts.Index.V1;
-using Exchange.Contracts.Ledger.V1;
-using Exchange.Contracts.Policy.V1;
-using Exchange.Node.Disclosure;
+using Exchange.Disclosure.Flow;
+using Exchange.Disclosure.Hosting;
 using Exchange.Node.Grpc;
 using Exchange.Node.Inbox;
 using Exchange.Node.Routing;
-using Exchange.Node.Pseudonyms;
 using Exchange.Node.Publishing;
 using Exchange.Node.Store;
 using Exchange.ServiceDefaults.Clients;
@@ -49,31 +47,6 @@ public static class NodeHostingExtensions
         services.AddDisclosureClients(p => Options(p).PolicyAddress!, p => Options(p).PolicyDeadline);
         services.AddExchangeClient<RoutingService.RoutingServiceClient>(p => Options(p).IndexAddress!, p => Options(p).PolicyDeadline);
         return builder;
-    }
-
-    /// <summary>
-    /// What any service needs to disclose data: the policy service (decide, record releases), the
-    /// disclosure flow, and delivery into inboxes on other services.
-    /// </summary>
-    public static IServiceCollection AddDisclosureClients(this IServiceCollection services, Func<IServiceProvider, Uri> policy, Func<IServiceProvider, TimeSpan> deadline)
-    {
-        services.AddSingleton<IDisclosureAuthority, PolicyAuthority>();
-        services.AddSingleton<DisclosureFlow>();
-        services.AddSingleton<PeerChannels>();
-        services.AddSingleton<IInboxDelivery>(p => new InboxDelivery(p.GetRequiredService<PeerChannels>(), deadline(p)));
-        services.AddExchangeClient<PolicyService.PolicyServiceClient>(policy, deadline);
-        services.AddExchangeClient<LedgerService.LedgerServiceClient>(policy, deadline);
-        return services;
-    }
-
-    public static IServiceCollection AddExchangePseudonyms(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
-    {
-        services.AddOptions<PseudonymOptions>()
-            .Bind(configuration.GetSection(PseudonymOptions.Section))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.Key) || !string.IsNullOrWhiteSpace(o.KeyFile), "Pseudonyms:Key or Pseudonyms:KeyFile is required")
-            .ValidateOnStart();
-        services.AddSingleton(p => new PseudonymCodec(p.GetRequiredService<IOptions<PseudonymOptions>>().Value.ResolveKey()));
-        return services;
     }
 
     public static WebApplication MapExchangeNode(this WebApplication app)

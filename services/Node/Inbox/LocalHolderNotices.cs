@@ -1,5 +1,6 @@
 using Exchange.Contracts.V1;
-using Exchange.Node.Disclosure;
+using Exchange.Disclosure.Flow;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 
 namespace Exchange.Node.Inbox;
@@ -7,7 +8,7 @@ namespace Exchange.Node.Inbox;
 /// <summary>The holder's inbox is on this node (the holder's own domain service): the notice goes straight in.</summary>
 public sealed class LocalHolderNotices(InboxStore inbox, TimeProvider time) : IHolderNotices
 {
-    public Task NotifyAsync(string holder, string key, IReadOnlyList<SubjectRef> subjects, BreakGlassNotice notice, DisclosureReceipt receipt, CancellationToken cancellationToken)
+    public Task NotifyAsync(string holder, string key, IReadOnlyList<SubjectRef> subjects, IMessage notice, DisclosureReceipt receipt, CancellationToken cancellationToken)
     {
         var now = Timestamp.FromDateTimeOffset(time.GetUtcNow());
         var signal = new Signal

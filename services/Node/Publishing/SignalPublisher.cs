@@ -1,8 +1,8 @@
 using Exchange.Contracts.Classification;
 using Exchange.Contracts.V1;
 using Exchange.Node.Hosting;
-using Exchange.Node.Pseudonyms;
-using Exchange.Node.Redaction;
+using Exchange.Disclosure.Pseudonyms;
+using Exchange.Disclosure.Redaction;
 using Exchange.Node.Store;
 using Exchange.Node.Validation;
 using Exchange.ServiceDefaults.Errors;

@@ -1,14 +1,13 @@
 using Exchange.Contracts.Classification;
 using Exchange.Contracts.Index.V1;
-using Exchange.Contracts.Police.V1;
 using Exchange.Contracts.V1;
-using Exchange.Node.Assessments;
 
 namespace Exchange.Node.Routing;
 
 /// <summary>
-/// What the index may learn from a signal without seeing its payload: who belongs to one family,
-/// who are the (ex-)partners, the violence-type indication and an assessment's score.
+/// What the index may learn from a signal without seeing its payload: who belongs to one family, who is
+/// alleged to have used violence against whom, the violence-type indication and an assessment's score. Read
+/// from the facts the contracts declare on the payload's fields (<see cref="CaseFacts"/>).
 /// </summary>
 public static class SignalFacts
 {
@@ -21,16 +20,13 @@ public static class SignalFacts
             PayloadType = Payloads.TypeName(signal.Payload),
         };
         facts.Subjects.AddRange(signal.Subjects.Select(s => s.Pseudonym));
-        var payload = Payloads.Unpack(signal.Payload);
-        if (payload is DomesticViolenceIncident { Suspect.Pseudonym.Length: > 0 } incident)
+        var reading = CaseFacts.Read(Payloads.Unpack(signal.Payload));
+        facts.AllegedPerpetrators.AddRange(reading.AllegedPerpetrators);
+        facts.Victims.AddRange(reading.Victims);
+        if (reading.IsSafetyAssessment)
         {
-            facts.Partners.AddRange(incident.Victims.Select(v => new PartnerPair { First = incident.Suspect.Pseudonym, Second = v.Pseudonym }));
-        }
-
-        if (SafetyAssessments.Read(payload) is { } assessment)
-        {
-            facts.ViolenceType = assessment.ViolenceType;
-            if (assessment.Score is { } score)
+            facts.ViolenceType = reading.ViolenceType;
+            if (reading.Score is { } score)
             {
                 facts.AssessmentScore = score;
             }

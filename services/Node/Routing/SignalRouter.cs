@@ -2,10 +2,10 @@ using Exchange.Contracts.Classification;
 using Exchange.Contracts.Index.V1;
 using Exchange.Contracts.Node.V1;
 using Exchange.Contracts.V1;
-using Exchange.Node.Disclosure;
-using Exchange.Node.Inbox;
+using Exchange.Disclosure.Flow;
+using Exchange.Disclosure.Delivery;
 using Exchange.Node.Publishing;
-using Exchange.Node.Redaction;
+using Exchange.Disclosure.Redaction;
 using Exchange.Node.Store;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
@@ -86,7 +86,10 @@ public sealed partial class SignalRouter(
             request.Subjects.AddRange(stored.Signal.Subjects.Select(s => s.Pseudonym));
             var recipients = (await index.FindRecipientsAsync(request, cancellationToken: cancellationToken)).Recipients;
             var done = routing.DoneRecipients(signalId);
-            DataCategory[] categories = Payloads.Unpack(stored.Signal.Payload) is { } payload ? [.. Redactor.PresentCategories(payload)] : [];
+            // What a delivery discloses: the categories of the fields that hold a value, and the one the record reveals by existing.
+            DataCategory[] categories = Payloads.Unpack(stored.Signal.Payload) is { } payload
+                ? [.. Redactor.PresentCategories(payload).With(Categories.OfRecord(payload.Descriptor))]
+                : [];
             RpcException? failure = null;
             foreach (var recipient in recipients.Where(r => !done.Contains(r.OrganisationId)))
             {
@@ -138,12 +141,18 @@ public sealed partial class SignalRouter(
         Disclosed disclosed;
         try
         {
-            disclosed = await flow.DiscloseAsync(intent, [stored], cancellationToken);
+            disclosed = await flow.DiscloseAsync(intent, [stored.Signal], cancellationToken);
         }
-        catch (RpcException exception) when (exception.StatusCode is StatusCode.PermissionDenied or StatusCode.InvalidArgument)
+        catch (RpcException exception) when (exception.StatusCode is StatusCode.InvalidArgument)
         {
-            LogNotDelivered(logger, stored.Id, recipient.OrganisationId, exception.StatusCode);
-            return exception.StatusCode == StatusCode.PermissionDenied ? "denied" : "invalid";
+            LogNotDelivered(logger, stored.Id, recipient.OrganisationId, "invalid");
+            return "invalid";
+        }
+
+        if (disclosed.IsDenied)
+        {
+            LogNotDelivered(logger, stored.Id, recipient.OrganisationId, disclosed.Response.ReasonCode);
+            return "denied";
         }
 
         if (disclosed.Records.Count == 0)
@@ -164,6 +173,6 @@ public sealed partial class SignalRouter(
     [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "Routing of signal {SignalId} deferred ({Status}); next attempt in {Seconds} s")]
     private static partial void LogRoutingDeferred(ILogger logger, string signalId, StatusCode status, double seconds);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Signal {SignalId} not delivered to {Recipient}: {Status}")]
-    private static partial void LogNotDelivered(ILogger logger, string signalId, string recipient, StatusCode status);
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Signal {SignalId} not delivered to {Recipient}: {Reason}")]
+    private static partial void LogNotDelivered(ILogger logger, string signalId, string recipient, string reason);
 }

@@ -1,3 +1,4 @@
+using Exchange.Disclosure.Storage;
 
 namespace Exchange.Node.Store;
 

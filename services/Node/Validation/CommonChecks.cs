@@ -1,4 +1,5 @@
 using Exchange.Contracts.V1;
+using Exchange.Disclosure.Validation;
 using Exchange.ServiceDefaults.Errors;
 
 namespace Exchange.Node.Validation;
@@ -23,22 +24,8 @@ public static class CommonChecks
         violations.Require(Enum.IsDefined(value) && Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) != 0, field, "a known value is required");
 
     /// <summary>A period needs a start; its end, when given (or required), must follow the start.</summary>
-    public static void RequirePeriod(this FieldViolations violations, Period? period, string field, bool endRequired)
-    {
-        if (period?.Start is null)
-        {
-            violations.Add($"{field}.start", "the start is required");
-            return;
-        }
-
-        if (period.End is null)
-        {
-            violations.Require(!endRequired, $"{field}.end", "the end is required");
-            return;
-        }
-
-        violations.Require(period.End.ToDateTimeOffset() > period.Start.ToDateTimeOffset(), $"{field}.end", "must follow the start");
-    }
+    public static void RequirePeriod(this FieldViolations violations, Period? period, string field, bool endRequired) =>
+        PeriodChecks.Require(violations, period, field, endRequired);
 
     /// <summary>
     /// A safety assessment of any domain: a score from 0 to 10, when it was made, and at least one

@@ -1,6 +1,7 @@
 using Exchange.Contracts.Classification;
+using Exchange.Contracts.Disclosures;
 using Exchange.Contracts.V1;
-using Exchange.Node.Pseudonyms;
+using Exchange.Disclosure.Pseudonyms;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Identity;
 
@@ -9,6 +10,12 @@ namespace Exchange.Node.Validation;
 /// <summary>A checked pull request, with the subject translated to its exchange pseudonym.</summary>
 public sealed record ValidDisclosureRequest(string Subject, string? ActingFor, Actor Requester);
 
+/// <summary>
+/// Checks a pull before anything is looked up: the subject and the person acted for are the caller's own pseudonyms,
+/// the acting professional is named, the payload types exist, and the rules every disclosure request meets
+/// (<see cref="DisclosureRequestRules"/>, the same the policy service applies); then that the requester is the
+/// authenticated organisation. Every wrong field is named at once.
+/// </summary>
 public static class DisclosureRequestValidator
 {
     public static ValidDisclosureRequest Validate(DisclosureRequest request, CallerIdentity caller, PseudonymCodec codec)
@@ -17,21 +24,12 @@ public static class DisclosureRequestValidator
         var subject = codec.Translate(request.Subject, caller.OrganisationId, "subject.pseudonym", violations);
         var actingFor = codec.Translate(request.ActingFor, caller.OrganisationId, "acting_for.pseudonym", violations, required: false);
 
-        violations.Require(request.Purpose != Purpose.Unspecified && Enum.IsDefined(request.Purpose), "purpose", "a known purpose is required");
-        violations.Require(request.Categories.Count > 0, "categories", "at least one data category is required");
-        for (var i = 0; i < request.Categories.Count; i++)
-        {
-            var category = request.Categories[i];
-            violations.Require(category != DataCategory.Unspecified && Enum.IsDefined(category), $"categories[{i}]", "unknown data category");
-        }
+        var sink = new Sink(violations);
+        DisclosureRequestRules.Check(request.Purpose, request.Categories, request.BreakGlass, ref sink);
 
         var requester = request.Requester;
         violations.Require(requester is { Role.Length: > 0 }, "requester.role", "the acting professional's role is required");
         violations.Require(requester is { ProfessionalId.Length: > 0 }, "requester.professional_id", "the acting professional is required");
-        if (request.BreakGlass is not null)
-        {
-            violations.Require(!string.IsNullOrWhiteSpace(request.BreakGlass.Justification), "break_glass.justification", "break-glass needs a written justification");
-        }
 
         for (var i = 0; i < request.PayloadTypes.Count; i++)
         {
@@ -52,5 +50,10 @@ public static class DisclosureRequestValidator
             Role = requester.Role,
             ProfessionalId = requester.ProfessionalId,
         });
+    }
+
+    private readonly struct Sink(FieldViolations violations) : IViolationSink
+    {
+        public void Add(string field, string description) => violations.Add(field, description);
     }
 }

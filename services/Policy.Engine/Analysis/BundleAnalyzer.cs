@@ -166,7 +166,7 @@ public static class BundleAnalyzer
         var (r, d) = (rule.When, denial.When);
         return Within(rule.RecipientRoles, denial.RecipientRoles, StringComparer.OrdinalIgnoreCase)
             && Within(rule.Kinds, denial.Kinds, EqualityComparer<DisclosureKind>.Default)
-            && Within(r.ViolenceTypes, d.ViolenceTypes, EqualityComparer<Contracts.VeiligThuis.V1.ViolenceType>.Default)
+            && Within(r.ViolenceTypes, d.ViolenceTypes, EqualityComparer<Contracts.V1.ViolenceType>.Default)
             && (!d.Involved || r.Involved)
             && (!d.CaseConference || r.CaseConference)
             && (d.Agreement is null || r.Agreement?.Id == d.Agreement.Id)
@@ -179,7 +179,7 @@ public static class BundleAnalyzer
         exception.Scope.Admits(holder, recipient, purpose)
         && Overlap(rule.RecipientRoles, exception.Definition.RecipientRoles, StringComparer.OrdinalIgnoreCase)
         && Overlap(rule.Kinds, exception.Definition.Kinds, EqualityComparer<DisclosureKind>.Default)
-        && Overlap(rule.When.ViolenceTypes, exception.Definition.When.ViolenceTypes, EqualityComparer<Contracts.VeiligThuis.V1.ViolenceType>.Default);
+        && Overlap(rule.When.ViolenceTypes, exception.Definition.When.ViolenceTypes, EqualityComparer<Contracts.V1.ViolenceType>.Default);
 
     /// <summary>A restriction (empty = any) is implied when the inner list names only values the outer allows.</summary>
     private static bool Within<T>(IReadOnlyList<T> inner, IReadOnlyList<T> outer, IEqualityComparer<T> comparer) =>

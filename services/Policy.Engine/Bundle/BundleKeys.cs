@@ -19,6 +19,6 @@ internal static class BundleKeys
     public static readonly string[] Obligations = ["retention_days", "no_onward_sharing", "notify_holder", "review_required"];
     public static readonly string[] Test = ["name", "at", "request", "facts", "expect"];
     public static readonly string[] TestRequest = ["holder", "recipient", "role", "purpose", "legal_basis", "categories", "kind", "break_glass", "joint_session"];
-    public static readonly string[] TestFacts = ["involved", "case_conference", "violence_type", "acting_for_other_parent"];
-    public static readonly string[] TestExpect = ["decision", "released", "denied", "rules", "obligations", "retention_days", "reason_code", "invalid_field"];
+    public static readonly string[] TestFacts = ["involved", "case_conference", "violence_type", "acting_for_other_parent", "involved_with_alleged_perpetrator", "involved_with_victim"];
+    public static readonly string[] TestExpect = ["decision", "released", "denied", "rules", "obligations", "retention_days", "reason_code", "legal_basis", "recipient_told", "recipient_reason_code", "invalid_field"];
 }

@@ -185,7 +185,7 @@ internal static class BundleParser
         return new BundleTestCase(
             m.RequiredString("name"),
             request is null ? EmptyRequest : ReadTestRequest(request),
-            facts is null ? new TestFactsDefinition(false, false, Contracts.VeiligThuis.V1.ViolenceType.Unspecified, false) : ReadTestFacts(facts),
+            facts is null ? TestFactsDefinition.None : ReadTestFacts(facts),
             m.OptionalTime("at"),
             expect is null ? EmptyExpectation : ReadExpectation(expect),
             m.Location);
@@ -201,7 +201,7 @@ internal static class BundleParser
         r.RequiredString("recipient"),
         r.OptionalString("role") ?? string.Empty,
         r.RequiredEnum("purpose", Vocabularies.Purposes, allowUnspecified: true),
-        r.RequiredString("legal_basis"),
+        r.OptionalString("legal_basis") ?? string.Empty,
         r.EnumList("categories", Vocabularies.Categories, required: true, allowUnspecified: true),
         r.RequiredEnum("kind", Vocabularies.Kinds, allowUnspecified: true),
         r.Has("break_glass") ? r.OptionalString("break_glass") ?? string.Empty : null,
@@ -210,27 +210,14 @@ internal static class BundleParser
     private static TestFactsDefinition ReadTestFacts(MappingReader f) => new(
         f.Flag("involved"),
         f.Flag("case_conference"),
-        f.OptionalEnum("violence_type", Vocabularies.ViolenceTypes, allowUnspecified: true) ?? Contracts.VeiligThuis.V1.ViolenceType.Unspecified,
-        f.Flag("acting_for_other_parent"));
+        f.OptionalEnum("violence_type", Vocabularies.ViolenceTypes, allowUnspecified: true) ?? Contracts.V1.ViolenceType.Unspecified,
+        f.Flag("acting_for_other_parent"),
+        f.Flag("involved_with_alleged_perpetrator"),
+        f.Flag("involved_with_victim"));
 
     private static TestExpectation ReadExpectation(MappingReader e)
     {
-        var denied = e.Has("denied") ? new Dictionary<DataCategory, string>() : null;
-        foreach (var (key, keyText, value, valueText) in e.Entries("denied"))
-        {
-            if (!Vocabularies.Categories.TryParse(keyText, out var category))
-            {
-                e.Error(key, $"unknown DataCategory '{keyText}'; expected one of: {string.Join(", ", Vocabularies.Categories.Names)}");
-            }
-            else if (valueText is null)
-            {
-                e.Error(value, $"the reason code for {keyText} must be a single value");
-            }
-            else
-            {
-                denied![category] = valueText;
-            }
-        }
+        var denied = ReasonMap(e, "denied");
 
         var decision = e.OptionalEnum("decision", Vocabularies.Decisions);
         var invalidField = e.OptionalString("invalid_field");
@@ -247,6 +234,34 @@ internal static class BundleParser
             e.Has("obligations") ? e.EnumList("obligations", Vocabularies.Obligations, required: false) : null,
             e.OptionalCount("retention_days"),
             e.OptionalString("reason_code"),
-            invalidField);
+            invalidField)
+        {
+            LegalBasis = e.OptionalString("legal_basis"),
+            RecipientTold = ReasonMap(e, "recipient_told"),
+            RecipientReasonCode = e.OptionalString("recipient_reason_code"),
+        };
+    }
+
+    /// <summary>A map of category to reason code, e.g. <c>denied: {INCIDENT: PURPOSE_NOT_COVERED}</c>; null when absent.</summary>
+    private static Dictionary<DataCategory, string>? ReasonMap(MappingReader e, string name)
+    {
+        var map = e.Has(name) ? new Dictionary<DataCategory, string>() : null;
+        foreach (var (key, keyText, value, valueText) in e.Entries(name))
+        {
+            if (!Vocabularies.Categories.TryParse(keyText, out var category))
+            {
+                e.Error(key, $"unknown DataCategory '{keyText}'; expected one of: {string.Join(", ", Vocabularies.Categories.Names)}");
+            }
+            else if (valueText is null)
+            {
+                e.Error(value, $"the reason code for {keyText} must be a single value");
+            }
+            else
+            {
+                map![category] = valueText;
+            }
+        }
+
+        return map;
     }
 }

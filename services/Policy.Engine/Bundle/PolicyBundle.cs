@@ -1,5 +1,4 @@
 using Exchange.Contracts.V1;
-using Exchange.Contracts.VeiligThuis.V1;
 
 namespace Exchange.Policy.Engine.Bundle;
 
@@ -134,7 +133,16 @@ public sealed record TestRequestDefinition(
     string? BreakGlassJustification,
     bool JointSession);
 
-public sealed record TestFactsDefinition(bool Involved, bool CaseConference, ViolenceType ViolenceType, bool ActingForOtherParent);
+public sealed record TestFactsDefinition(
+    bool Involved,
+    bool CaseConference,
+    ViolenceType ViolenceType,
+    bool ActingForOtherParent,
+    bool InvolvedWithAllegedPerpetrator,
+    bool InvolvedWithVictim)
+{
+    public static TestFactsDefinition None { get; } = new(false, false, ViolenceType.Unspecified, false, false, false);
+}
 
 /// <summary>What a case checks; a null member is not checked.</summary>
 public sealed record TestExpectation(
@@ -145,4 +153,14 @@ public sealed record TestExpectation(
     IReadOnlyList<ObligationKind>? Obligations,
     uint? RetentionDays,
     string? ReasonCode,
-    string? InvalidField);
+    string? InvalidField)
+{
+    /// <summary>The legal basis the decision must be made under (cited or chosen).</summary>
+    public string? LegalBasis { get; init; }
+
+    /// <summary>What the recipient is told per denied category (reasons resting on the subjects' data masked).</summary>
+    public IReadOnlyDictionary<DataCategory, string>? RecipientTold { get; init; }
+
+    /// <summary>The decision's reason as the recipient is told it.</summary>
+    public string? RecipientReasonCode { get; init; }
+}

@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Runtime.CompilerServices;
 using Exchange.Contracts.V1;
-using Exchange.Contracts.VeiligThuis.V1;
 using Google.Protobuf.Reflection;
 
 namespace Exchange.Policy.Engine.Bundle;
@@ -83,7 +82,7 @@ public static class Vocabularies
 
     public static Vocabulary<DisclosureKind> Kinds { get; } = new(CommonReflection.Descriptor.FindTypeByName<EnumDescriptor>("DisclosureKind"), "DISCLOSURE_KIND_");
 
-    public static Vocabulary<ViolenceType> ViolenceTypes { get; } = new(VeiligthuisReflection.Descriptor.FindTypeByName<EnumDescriptor>("ViolenceType"), "VIOLENCE_TYPE_");
+    public static Vocabulary<ViolenceType> ViolenceTypes { get; } = new(ViolenceReflection.Descriptor.FindTypeByName<EnumDescriptor>("ViolenceType"), "VIOLENCE_TYPE_");
 
     public static Vocabulary<Decision> Decisions { get; } = new(CommonReflection.Descriptor.FindTypeByName<EnumDescriptor>("Decision"), "DECISION_");
 

@@ -28,10 +28,11 @@ internal static class BundleCompiler
         var denialCells = Filled<CompiledHardDenial>(flows * CompiledBundle.PurposeSlots);
         var otherBasis = new DenialReason?[flows * CompiledBundle.PurposeSlots][];
         var otherPurpose = new DenialReason?[flows][];
+        var candidates = new CompiledLegalBasis[flows * CompiledBundle.PurposeSlots][];
         var otherBasisReasonOf = rules.ToDictionary(r => r, r => new DenialReason(
             PolicyReasonCodes.BasisNotApplicable,
             string.Empty,
-            $"rule '{r.Id}' releases this category for this purpose under legal basis '{r.Basis.Id}', not under the basis cited"));
+            $"rule '{r.Id}' releases this category for this purpose only under legal basis '{r.Basis.Id}'; ask for it under that basis"));
 
         foreach (var h in domains)
         {
@@ -43,6 +44,7 @@ internal static class BundleCompiler
                 {
                     var flowPurpose = CompiledBundle.FlowPurposeIndex(h, r, p);
                     var applicable = rules.Where(rule => rule.Scope.Admits(h, r, p) && rule.CategoryMask != 0).ToList();
+                    candidates[flowPurpose] = [.. applicable.Select(rule => rule.Basis).Distinct().OrderBy(b => b.Index)];
                     foreach (var group in applicable.GroupBy(rule => rule.Basis.Index))
                     {
                         ruleCells[(flowPurpose * bases.Length) + group.Key] = Checked([.. group], group.First().Definition.Location, $"rules for holder {Name(h)}, recipient {Name(r)}, purpose {Vocabularies.Purposes.NameOf((Contracts.V1.Purpose)p)} under legal basis '{bases[group.Key].Id}'", errors);
@@ -66,7 +68,7 @@ internal static class BundleCompiler
             }
         }
 
-        return errors.Any ? null : new CompiledBundle(bundle, bases, rules, denials, ruleCells, denialCells, otherBasis, otherPurpose);
+        return errors.Any ? null : new CompiledBundle(bundle, bases, rules, denials, ruleCells, denialCells, otherBasis, otherPurpose, candidates);
     }
 
     private static string Name(int domain) => Vocabularies.Domains.NameOf((Contracts.V1.Domain)domain);

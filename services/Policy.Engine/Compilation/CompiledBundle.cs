@@ -26,8 +26,10 @@ public sealed class CompiledBundle
         CompiledRule[][] ruleCells,
         CompiledHardDenial[][] denialCells,
         DenialReason?[][] otherBasisReasons,
-        DenialReason?[][] otherPurposeReasons)
+        DenialReason?[][] otherPurposeReasons,
+        CompiledLegalBasis[][] candidateBases)
     {
+        CandidateBases = candidateBases;
         Definition = definition;
         LegalBases = legalBases;
         Rules = rules;
@@ -73,6 +75,13 @@ public sealed class CompiledBundle
 
     /// <summary>By (holder, recipient), per category: the reason when it is released only for other purposes.</summary>
     internal DenialReason?[][] OtherPurposeReasons { get; }
+
+    /// <summary>
+    /// By (holder, recipient, purpose): the legal bases some rule releases under, in bundle order. When a requester
+    /// cites no basis, each is tried; a basis that later declares who may give to whom, or for which kind of
+    /// disclosure, narrows its rules and so this list, and selection follows without change.
+    /// </summary>
+    internal CompiledLegalBasis[][] CandidateBases { get; }
 
     /// <summary>The domain the bundle's partner list gives an organisation, or unspecified when it does not list it.</summary>
     public Domain DomainOf(string partnerId) => Partners.TryGetValue(partnerId, out var partner) ? partner.Domain : Domain.Unspecified;

@@ -20,7 +20,11 @@ public sealed class CompiledRule
             Masks.Of(definition.Scope.Recipients),
             Masks.Of(definition.Scope.Purposes) & basis.PurposeMask);
         CategoryMask = Masks.Of(definition.Categories) & basis.CategoryMask;
-        ConditionReasons = [.. conditions.Select(c => new DenialReason(c.ReasonCode, definition.Id, $"rule '{definition.Id}' requires that {c.Requirement}"))];
+        ConditionReasons = [.. conditions.Select(c => new DenialReason(c.ReasonCode, definition.Id, $"rule '{definition.Id}' requires that {c.Requirement}")
+        {
+            AgreementId = c is AgreementInForceCondition agreement ? agreement.Agreement.Id : string.Empty,
+            RestsOnSubjectData = c.RestsOnSubjectData,
+        })];
         Obligations = ObligationSet.From(definition.Obligations);
     }
 
@@ -96,7 +100,10 @@ public sealed class CompiledHardDenial
         Reason = new DenialReason(
             definition.ReasonCode,
             definition.Id,
-            definition.Description.Length > 0 ? $"hard denial '{definition.Id}': {definition.Description}" : $"hard denial '{definition.Id}'");
+            definition.Description.Length > 0 ? $"hard denial '{definition.Id}': {definition.Description}" : $"hard denial '{definition.Id}'")
+        {
+            RestsOnSubjectData = conditions.Any(c => c.RestsOnSubjectData),
+        };
     }
 
     public HardDenialDefinition Definition { get; }

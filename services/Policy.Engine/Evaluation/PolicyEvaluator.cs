@@ -12,16 +12,28 @@ namespace Exchange.Policy.Engine.Evaluation;
 /// </summary>
 internal static class PolicyEvaluator
 {
+    /// <summary>Decides a request: under the legal basis it cites, or under the one <see cref="BasisSelection"/> chooses when it cites none.</summary>
     public static PolicyDecision Decide(CompiledBundle bundle, DecideRequest request, in DecisionFacts facts, DateTimeOffset now)
     {
+        var cited = RequestValidator.Validate(bundle, request, facts, out var requested);
+        if (cited is null)
+        {
+            return BasisSelection.Choose(bundle, request, facts, now, requested);
+        }
+
         var trace = default(NoTrace);
-        return Decide(bundle, request, facts, now, ref trace);
+        return Evaluate(bundle, request, facts, now, cited, chosen: false, requested, ref trace);
     }
 
-    public static PolicyDecision Decide<TTrace>(CompiledBundle bundle, DecideRequest request, in DecisionFacts facts, DateTimeOffset now, ref TTrace trace)
+    /// <summary>
+    /// Decides a validated request under one legal basis (null: no rule names any basis for this flow and purpose).
+    /// Each denied category gets the most specific reason any rule gives it; the decision's reason is the most
+    /// specific among its denied categories (<see cref="PolicyReasonCodes.Order"/>).
+    /// </summary>
+    public static PolicyDecision Evaluate<TTrace>(
+        CompiledBundle bundle, DecideRequest request, in DecisionFacts facts, DateTimeOffset now, CompiledLegalBasis? basis, bool chosen, uint requested, ref TTrace trace)
         where TTrace : struct, IEvaluationTrace
     {
-        var basis = RequestValidator.Validate(bundle, request, facts, out var requested);
         var context = new ConditionContext(request, facts, now);
         var holder = (int)facts.HolderDomain;
         var recipient = (int)facts.RecipientDomain;
@@ -29,19 +41,20 @@ internal static class PolicyEvaluator
         var flowPurpose = CompiledBundle.FlowPurposeIndex(holder, recipient, purpose);
         var reasons = default(DenialBuffer);
         var breakGlass = request.BreakGlass is not null;
+        var outcome = new DecisionBasis(basis, chosen);
 
         // Break-glass outside acute safety is a misuse to be seen in the ledger, not a malformed request.
         if (breakGlass && request.Purpose != Purpose.AcuteSafety)
         {
             trace.BreakGlassRefused();
             Fill(ref reasons, requested, DenialReason.BreakGlassNotAllowed);
-            return new PolicyDecision(bundle, requested, 0, reasons, [], 0, [], 0, default, PolicyReasonCodes.BreakGlassNotAllowed, false);
+            return new PolicyDecision(bundle, outcome, requested, 0, reasons, [], 0, [], 0, default, PolicyReasonCodes.BreakGlassNotAllowed, PolicyReasonCodes.BreakGlassNotAllowed, false);
         }
 
         var hardDenials = bundle.DenialCells[flowPurpose];
         var hardDenied = ApplyHardDenials(hardDenials, requested, context, purpose, ref reasons, out var fired, ref trace);
 
-        var rules = bundle.RuleCells[bundle.CellIndex(holder, recipient, purpose, basis.Index)];
+        var rules = basis is null ? [] : bundle.RuleCells[bundle.CellIndex(holder, recipient, purpose, basis.Index)];
         uint released = 0;
         uint withheld = 0;
         ulong decisive = 0;
@@ -69,10 +82,9 @@ internal static class PolicyEvaluator
                 continue;
             }
 
-            // The first rule that would have released a category gives its reason.
-            var newlyWithheld = wanted & ~withheld;
-            Fill(ref reasons, newlyWithheld, rule.ConditionReasons[unmet]);
-            withheld |= newlyWithheld;
+            // The rule that came closest to releasing a category gives its reason: it names what is left to fix.
+            KeepMostSpecific(ref reasons, wanted, rule.ConditionReasons[unmet]);
+            withheld |= wanted;
             trace.Rule(rule, TraceOutcome.ConditionNotMet, wanted, rule.Conditions[unmet], false);
         }
 
@@ -91,6 +103,7 @@ internal static class PolicyEvaluator
 
         return new PolicyDecision(
             bundle,
+            outcome,
             requested,
             released,
             reasons,
@@ -99,7 +112,8 @@ internal static class PolicyEvaluator
             hardDenials,
             fired,
             released == 0 ? default : obligations,
-            released == 0 ? FirstReasonCode(request, ref reasons) : string.Empty,
+            released == 0 ? MostSpecificReason(request, ref reasons, forRecipient: false) : string.Empty,
+            released == 0 ? MostSpecificReason(request, ref reasons, forRecipient: true) : string.Empty,
             usedBreakGlass);
     }
 
@@ -201,9 +215,10 @@ internal static class PolicyEvaluator
     /// The reason for a category no indexed rule spoke about, most useful first: another basis would release it,
     /// the basis does not fit the holder or purpose, only other purposes release it, the basis does not cover it.
     /// </summary>
-    private static DenialReason ReasonWithoutRule(CompiledBundle bundle, CompiledLegalBasis basis, int holder, int recipient, int purpose, int flowPurpose, int category) =>
+    private static DenialReason ReasonWithoutRule(CompiledBundle bundle, CompiledLegalBasis? basis, int holder, int recipient, int purpose, int flowPurpose, int category) =>
         bundle.OtherBasisReasons[flowPurpose][category]
-        ?? (!Masks.Contains(basis.HolderMask, holder) ? basis.NotInvokableBy((Domain)holder)
+        ?? (basis is null ? bundle.OtherPurposeReasons[CompiledBundle.FlowIndex(holder, recipient)][category] ?? DenialReason.NoBasis
+        : !Masks.Contains(basis.HolderMask, holder) ? basis.NotInvokableBy((Domain)holder)
         : !Masks.Contains(basis.PurposeMask, purpose) ? basis.PurposeNotCovered((Purpose)purpose)
         : bundle.OtherPurposeReasons[CompiledBundle.FlowIndex(holder, recipient)][category]
         ?? (!Masks.Contains(basis.CategoryMask, category) ? basis.CategoryNotCovered(category) : DenialReason.NoPermittingRule));
@@ -228,18 +243,43 @@ internal static class PolicyEvaluator
         return cited;
     }
 
-    private static string FirstReasonCode(DecideRequest request, ref DenialBuffer reasons)
+    /// <summary>
+    /// The most specific reason among the denied categories, in request order when equal: the category that came
+    /// closest to release tells the requester what to fix. For the recipient, a reason it may not be told counts
+    /// as the least specific, so that what it can act on is named.
+    /// </summary>
+    private static string MostSpecificReason(DecideRequest request, ref DenialBuffer reasons, bool forRecipient)
     {
+        DenialReason? best = null;
         var categories = request.Categories;
         for (var i = 0; i < categories.Count; i++)
         {
-            if (reasons[(int)categories[i]] is { } reason)
+            if (reasons[(int)categories[i]] is not { } reason)
             {
-                return reason.ReasonCode;
+                continue;
+            }
+
+            var told = forRecipient ? reason.ForRecipient : reason;
+            if (best is null || told.Specificity > best.Specificity)
+            {
+                best = told;
             }
         }
 
-        return PolicyReasonCodes.NoPermittingRule;
+        return best?.ReasonCode ?? PolicyReasonCodes.NoPermittingRule;
+    }
+
+    /// <summary>Gives each category <paramref name="reason"/> unless it already has one at least as specific.</summary>
+    private static void KeepMostSpecific(ref DenialBuffer reasons, uint categories, DenialReason reason)
+    {
+        for (var bits = categories; bits != 0; bits &= bits - 1)
+        {
+            var category = System.Numerics.BitOperations.TrailingZeroCount(bits);
+            if (reasons[category] is not { } known || reason.Specificity > known.Specificity)
+            {
+                reasons[category] = reason;
+            }
+        }
     }
 
     private static void Fill(ref DenialBuffer reasons, uint categories, DenialReason reason)

@@ -32,5 +32,6 @@ public sealed record PolicyExplanation(PolicyDecision Decision, IReadOnlyList<Ex
 
         response.Text = Text;
         response.BundleHash = Decision.BundleHash;
+        response.LegalBasis = decided.LegalBasis;
     }
 }

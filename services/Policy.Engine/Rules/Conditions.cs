@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using Exchange.Contracts.V1;
-using Exchange.Contracts.VeiligThuis.V1;
 using Exchange.Policy.Engine.Bundle;
 
 namespace Exchange.Policy.Engine.Rules;
@@ -61,7 +60,8 @@ public sealed class AgreementInForceCondition(AgreementDefinition agreement) : I
 
     public bool BreakGlassMayStandIn => false;
 
-    public string Requirement => $"holder and recipient both signed agreement '{Agreement.Id}' and it is in force";
+    public string Requirement =>
+        $"holder and recipient both signed agreement '{Agreement.Id}' and it is in force (from {Agreement.ValidFrom:yyyy-MM-dd}{(Agreement.ValidTo is { } end ? $" until {end:yyyy-MM-dd}" : string.Empty)})";
 
     public bool IsMet(in ConditionContext context) =>
         IsInForceAt(context.Now) && _partners.Contains(context.HolderId) && _partners.Contains(context.RecipientId);
@@ -84,6 +84,8 @@ public sealed class ViolenceTypeCondition(IReadOnlyList<ViolenceType> types) : I
 
     public bool BreakGlassMayStandIn => false;
 
+    public bool RestsOnSubjectData => true;
+
     public string Requirement => $"the violence-type indication is {string.Join(" or ", Types.Select(Vocabularies.ViolenceTypes.NameOf))}";
 
     public bool IsMet(in ConditionContext context)
@@ -93,7 +95,10 @@ public sealed class ViolenceTypeCondition(IReadOnlyList<ViolenceType> types) : I
     }
 }
 
-/// <summary>The acting professional works for the other parent (host fact resolved from acting_for).</summary>
+/// <summary>
+/// The recipient is on the other parent's side: its professional declared acting for the other parent (acting_for),
+/// or its involvements in the family are with the alleged perpetrator and not with the victim (host facts).
+/// </summary>
 public sealed class ActingForOtherParentCondition : IPolicyCondition
 {
     public static ActingForOtherParentCondition Instance { get; } = new();
@@ -108,9 +113,11 @@ public sealed class ActingForOtherParentCondition : IPolicyCondition
 
     public bool BreakGlassMayStandIn => false;
 
-    public string Requirement => "the recipient acts for the other parent";
+    public bool RestsOnSubjectData => true;
 
-    public bool IsMet(in ConditionContext context) => context.Facts.ActingForOtherParent;
+    public string Requirement => "the recipient is on the other parent's side (it declared acting for the other parent, or its involvements in the family are with the alleged perpetrator and not with the victim)";
+
+    public bool IsMet(in ConditionContext context) => context.Facts.OnOtherParentsSide;
 }
 
 /// <summary>The data is for a joint session with both partners (request field joint_session).</summary>

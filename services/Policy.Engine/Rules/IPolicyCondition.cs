@@ -16,6 +16,12 @@ public interface IPolicyCondition
     /// <summary>True when break-glass may stand in for this condition, on a rule that allows break-glass.</summary>
     bool BreakGlassMayStandIn { get; }
 
+    /// <summary>
+    /// True when whether it holds depends on data about the subjects (their violence-type indication, whose side
+    /// the recipient is on in the family): a requester is not told that this condition decided.
+    /// </summary>
+    bool RestsOnSubjectData => false;
+
     /// <summary>What must hold, for people: "the recipient has an active involvement with a subject".</summary>
     string Requirement { get; }
 

@@ -74,6 +74,13 @@ public static class BundleTestRunner
         Compare(failures, "obligations", expect.Obligations is { } obligations ? Names(obligations.Select(Vocabularies.Obligations.NameOf)) : null, Names(decision.Obligations.Select(o => Vocabularies.Obligations.NameOf(o.Kind))));
         Compare(failures, "retention_days", expect.RetentionDays?.ToString(System.Globalization.CultureInfo.InvariantCulture), decision.Obligations.RetentionDays.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Compare(failures, "reason_code", expect.ReasonCode, decision.ReasonCode);
+        Compare(failures, "legal_basis", expect.LegalBasis, decision.LegalBasis?.Id ?? string.Empty);
+        Compare(
+            failures,
+            "recipient_told",
+            expect.RecipientTold is { } told ? Names(told.Select(kv => $"{Vocabularies.Categories.NameOf(kv.Key)}={kv.Value}")) : null,
+            Names(decision.Denials.Select(x => $"{Vocabularies.Categories.NameOf(x.Category)}={x.ForRecipient.ReasonCode}")));
+        Compare(failures, "recipient_reason_code", expect.RecipientReasonCode, decision.RecipientReasonCode);
         return new BundleTestResult(testCase, failures);
     }
 
@@ -83,10 +90,11 @@ public static class BundleTestRunner
         var decide = new DecideRequest
         {
             HolderOrganisationId = request.Holder,
-            Recipient = new Actor { OrganisationId = request.Recipient, Role = request.Role, ProfessionalId = "bundle-test" },
+            // A pull is asked by a professional; a push or a lookup is made by the exchange for an organisation.
+            Recipient = new Actor { OrganisationId = request.Recipient, Role = request.Role, ProfessionalId = request.Kind == DisclosureKind.Pull ? "bundle-test" : string.Empty },
             Subjects = { new SubjectRef { Pseudonym = "bundle-test-subject" } },
             Purpose = request.Purpose,
-            LegalBasis = new LegalBasisRef { Id = request.LegalBasis },
+            LegalBasis = request.LegalBasis.Length > 0 ? new LegalBasisRef { Id = request.LegalBasis } : null,
             Categories = { request.Categories },
             Kind = request.Kind,
             JointSession = request.JointSession,
@@ -106,7 +114,9 @@ public static class BundleTestRunner
         testCase.Facts.Involved,
         testCase.Facts.CaseConference,
         testCase.Facts.ViolenceType,
-        testCase.Facts.ActingForOtherParent);
+        testCase.Facts.ActingForOtherParent,
+        testCase.Facts.InvolvedWithAllegedPerpetrator,
+        testCase.Facts.InvolvedWithVictim);
 
     private static string Names(IEnumerable<string> names) => string.Join(", ", names.Order(StringComparer.Ordinal));
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Exchange.Contracts.Ledger.V1;
+using Exchange.Contracts.Ledger;
 using Exchange.Contracts.Policy.V1;
 using Exchange.Contracts.V1;
 using Exchange.Ledger;
@@ -13,8 +13,8 @@ using Grpc.Core;
 namespace Exchange.Policy.Decisions;
 
 /// <summary>
-/// Decides a disclosure and writes the decision to the ledger, one entry per subject, before answering.
-/// A decision that is not durable is never answered: the caller gets Unavailable and releases nothing.
+/// Decides a disclosure and writes the decision to the ledger, one entry per subject with the facts it rested on,
+/// before answering. A decision that is not durable is never answered: the caller gets Unavailable and releases nothing.
 /// </summary>
 public sealed partial class DecisionService(
     PolicyEngine engine,
@@ -28,14 +28,14 @@ public sealed partial class DecisionService(
     public async Task<DecideResponse> DecideAsync(DecideRequest request, CancellationToken cancellationToken)
     {
         var resolved = await facts.ResolveAsync(request, cancellationToken);
-        var (decided, decision) = Evaluate(request, resolved);
+        var decision = Evaluate(request, resolved);
 
         var response = new DecideResponse { DecisionId = Guid.CreateVersion7().ToString() };
         decision.CopyTo(response);
         IReadOnlyList<ulong> sequences;
         try
         {
-            sequences = await ledger.AppendAsync(Entries(decided, response), cancellationToken);
+            sequences = await ledger.AppendAsync(DisclosureEntries.Decisions(request, response, resolved.ToContract(), ExchangeTelemetry.CurrentTraceId), cancellationToken);
         }
         catch (LedgerUnavailableException)
         {
@@ -46,18 +46,13 @@ public sealed partial class DecisionService(
         response.LedgerSequences.AddRange(sequences);
         Decisions.Add(1, new("decision", response.Decision.ToString()), new("purpose", request.Purpose.ToString()));
         LogDecided(logger, response.DecisionId, request.HolderOrganisationId, request.Recipient?.OrganisationId ?? string.Empty,
-            request.Purpose, decided.LegalBasis.Id, response.Decision, response.BundleHash);
+            request.Purpose, response.LegalBasis?.Id ?? string.Empty, response.Decision, response.BundleHash);
         return response;
     }
 
     public async Task<ExplainResponse> ExplainAsync(DecideRequest request, CancellationToken cancellationToken)
     {
         var resolved = await facts.ResolveAsync(request, cancellationToken);
-        if (BasisSelection.Needed(request))
-        {
-            request = Evaluate(request, resolved).Request;
-        }
-
         PolicyExplanation explanation;
         try
         {
@@ -73,13 +68,11 @@ public sealed partial class DecisionService(
         return response;
     }
 
-    private (DecideRequest Request, PolicyDecision Decision) Evaluate(DecideRequest request, in DecisionFacts resolved)
+    private PolicyDecision Evaluate(DecideRequest request, in DecisionFacts resolved)
     {
         try
         {
-            return BasisSelection.Needed(request)
-                ? BasisSelection.Decide(engine, request, resolved, time.GetUtcNow())
-                : (request, engine.Decide(request, resolved, time.GetUtcNow()));
+            return engine.Decide(request, resolved, time.GetUtcNow());
         }
         catch (PolicyInputException exception)
         {
@@ -96,42 +89,6 @@ public sealed partial class DecisionService(
         }
 
         return RpcErrors.CreateInvalidArgument(violations);
-    }
-
-    private static List<LedgerEntry> Entries(DecideRequest request, DecideResponse response)
-    {
-        var reviewRequired = response.Obligations.Any(o => o.Kind == ObligationKind.ReviewRequired);
-        var entries = new List<LedgerEntry>(request.Subjects.Count);
-        foreach (var subject in request.Subjects)
-        {
-            var entry = new LedgerEntry
-            {
-                Kind = EntryKind.Decision,
-                TraceId = ExchangeTelemetry.CurrentTraceId,
-                DecisionId = response.DecisionId,
-                Requester = request.Recipient,
-                HolderOrganisationId = request.HolderOrganisationId,
-                SubjectPseudonym = subject.Pseudonym,
-                Purpose = request.Purpose,
-                LegalBasisId = request.LegalBasis.Id,
-                Decision = response.Decision,
-                BundleId = response.BundleId,
-                BundleHash = response.BundleHash,
-                BreakGlassJustification = request.BreakGlass?.Justification ?? string.Empty,
-                ReviewState = reviewRequired ? ReviewState.Pending : ReviewState.NotRequired,
-                DisclosureKind = request.Kind,
-                SignalId = request.SignalId,
-                ReasonCode = response.ReasonCode,
-            };
-            entry.Requested.AddRange(request.Categories);
-            entry.Released.AddRange(response.Released);
-            entry.Denied.AddRange(response.Denied);
-            entry.RuleIds.AddRange(response.RuleIds);
-            entry.Obligations.AddRange(response.Obligations);
-            entries.Add(entry);
-        }
-
-        return entries;
     }
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Information,

@@ -12,8 +12,9 @@ namespace Exchange.Policy.Facts;
 
 /// <summary>
 /// Resolves the facts a decision depends on: the partners' domains, and from the index the recipient's
-/// involvement, case-conference membership, the family's violence-type indication and whether the
-/// professional acts for the other parent. Without the facts there is no decision: it fails closed.
+/// involvement, case-conference membership, the family's violence-type indication, whether the professional
+/// declared acting for the other parent, and whether the recipient's involvements in the family are with the
+/// alleged perpetrator or the victim. Without the facts there is no decision: it fails closed.
 /// </summary>
 public sealed class FactResolver(IOptions<PolicyOptions> options, RoutingService.RoutingServiceClient index)
 {
@@ -51,6 +52,8 @@ public sealed class FactResolver(IOptions<PolicyOptions> options, RoutingService
             facts.RecipientInvolved,
             facts.RecipientInCaseConference,
             facts.ViolenceType,
-            facts.ActingForOtherParent);
+            facts.ActingForOtherParent,
+            facts.RecipientInvolvedWithAllegedPerpetrator,
+            facts.RecipientInvolvedWithVictim);
     }
 }

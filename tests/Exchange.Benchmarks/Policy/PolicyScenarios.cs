@@ -1,6 +1,5 @@
 using Exchange.Contracts.Policy.V1;
 using Exchange.Contracts.V1;
-using Exchange.Contracts.VeiligThuis.V1;
 using Exchange.Policy.Engine;
 using Exchange.Policy.Engine.Bundle;
 using Exchange.Policy.Engine.Testing;

@@ -1,5 +1,5 @@
 using Exchange.Contracts.Index.V1;
-using Exchange.Contracts.VeiligThuis.V1;
+using Exchange.Contracts.V1;
 using Exchange.Index.Tests.Support;
 
 namespace Exchange.Index.Tests.Families;
@@ -32,13 +32,25 @@ public sealed class FamilyGraphTests : IDisposable
     [Fact]
     public void A_professional_acting_for_one_ex_partner_is_on_the_other_parents_side_for_the_rest_of_the_family()
     {
-        Record("incident", ["leo", "nora", "kid"], partners: ("leo", "nora"));
+        Record("incident", ["leo", "nora", "kid"], violence: default, against: ("leo", "nora"));
 
         Assert.True(_index.Families.IsOtherParentSide("leo", ["nora"]));
         Assert.True(_index.Families.IsOtherParentSide("leo", ["kid"]));
         Assert.False(_index.Families.IsOtherParentSide("leo", ["leo"]));
         Assert.False(_index.Families.IsOtherParentSide("kid", ["nora"]));
         Assert.False(_index.Families.IsOtherParentSide(string.Empty, ["nora"]));
+    }
+
+    [Fact]
+    public void Who_is_alleged_to_have_used_violence_against_whom_is_known_for_the_whole_family()
+    {
+        Record("incident", ["leo", "nora", "kid"], against: ("leo", "nora"));
+        Record("support", ["kid", "grandma"]);
+
+        var (perpetrators, victims) = _index.Families.RolesIn(_index.Families.FamilyOf(["grandma"]));
+
+        Assert.Equal(["leo"], perpetrators);
+        Assert.Equal(["nora"], victims);
     }
 
     [Fact]
@@ -53,13 +65,14 @@ public sealed class FamilyGraphTests : IDisposable
         Assert.Equal([("politie-zwb", 8u), ("vt-mwb", 4u)], current.Select(a => (a.Holder, a.Score)));
     }
 
-    private void Record(string signal, string[] subjects, ViolenceType violence = default, (string, string)? partners = null, string holder = "vt-mwb", uint? score = null)
+    private void Record(string signal, string[] subjects, ViolenceType violence = default, (string Perpetrator, string Victim)? against = null, string holder = "vt-mwb", uint? score = null)
     {
         var facts = new RecordSignalFactsRequest { SignalId = signal, HolderOrganisationId = holder, ViolenceType = violence, PayloadType = "veiligthuis.v1.SafetyAssessment" };
         facts.Subjects.AddRange(subjects);
-        if (partners is var (first, second))
+        if (against is var (perpetrator, victim))
         {
-            facts.Partners.Add(new PartnerPair { First = first, Second = second });
+            facts.AllegedPerpetrators.Add(perpetrator);
+            facts.Victims.Add(victim);
         }
 
         if (score is { } value)

@@ -1,6 +1,5 @@
 using Exchange.Contracts.Index.V1;
 using Exchange.Contracts.V1;
-using Exchange.Contracts.VeiligThuis.V1;
 using Exchange.Index.Involvements;
 using Exchange.Index.Tests.Support;
 
@@ -45,7 +44,7 @@ public sealed class FactsAndRecipientsTests : IDisposable
     [Fact]
     public async Task The_facts_carry_the_familys_violence_type_and_the_other_parents_side()
     {
-        var incident = new RecordSignalFactsRequest { SignalId = "incident", HolderOrganisationId = "politie-zwb", Subjects = { "leo", "nora" }, Partners = { new PartnerPair { First = "leo", Second = "nora" } } };
+        var incident = new RecordSignalFactsRequest { SignalId = "incident", HolderOrganisationId = "politie-zwb", Subjects = { "leo", "nora" }, AllegedPerpetrators = { "leo" }, Victims = { "nora" } };
         await _index.Routing.RecordSignalFacts(incident, new CallFrom("politie-zwb"));
         await _index.Routing.RecordSignalFacts(new RecordSignalFactsRequest { SignalId = "assessment", HolderOrganisationId = "vt-mwb", Subjects = { "nora" }, ViolenceType = ViolenceType.IntimateTerror }, new CallFrom("vt-mwb"));
 
@@ -54,6 +53,26 @@ public sealed class FactsAndRecipientsTests : IDisposable
         Assert.Equal(ViolenceType.IntimateTerror, facts.ViolenceType);
         Assert.True(facts.ActingForOtherParent);
         Assert.False(facts.RecipientInvolved);
+    }
+
+    [Fact]
+    public async Task The_facts_say_whether_the_recipients_involvements_in_the_family_are_with_the_alleged_perpetrator_or_the_victim()
+    {
+        var incident = new RecordSignalFactsRequest { SignalId = "incident", HolderOrganisationId = "politie-zwb", Subjects = { "leo", "nora", "kid" }, AllegedPerpetrators = { "leo" }, Victims = { "nora" } };
+        await _index.Routing.RecordSignalFacts(incident, new CallFrom("politie-zwb"));
+        Involve("swt-tilburg", Purpose.RecoveryPlanning, "leo", "kid");
+        Involve("vt-mwb", Purpose.SafetyAssessment, "leo", "nora", "kid");
+
+        var leosSide = await _index.Routing.GetFacts(new GetFactsRequest { RecipientOrganisationId = "swt-tilburg", Subjects = { "nora" } }, new CallFrom("policy"));
+        var both = await _index.Routing.GetFacts(new GetFactsRequest { RecipientOrganisationId = "vt-mwb", Subjects = { "nora" } }, new CallFrom("policy"));
+
+        Assert.True(leosSide.RecipientInvolvedWithAllegedPerpetrator);
+        Assert.False(leosSide.RecipientInvolvedWithVictim);
+        Assert.False(leosSide.RecipientInvolved);
+        Assert.False(leosSide.ActingForOtherParent);
+        Assert.True(both.RecipientInvolvedWithAllegedPerpetrator);
+        Assert.True(both.RecipientInvolvedWithVictim);
+        Assert.True(both.RecipientInvolved);
     }
 
     private void Involve(string organisation, Purpose purpose, params string[] subjects) =>

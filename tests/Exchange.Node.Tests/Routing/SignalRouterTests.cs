@@ -134,15 +134,15 @@ public sealed class SignalRouterTests : IDisposable
     }
 
     [Fact]
-    public async Task The_index_learns_the_family_and_the_ex_partners_from_an_incident()
+    public async Task The_index_learns_the_family_and_who_is_alleged_to_have_used_violence_against_whom_from_an_incident()
     {
         Publish();
 
         await _node.Router().RouteDueAsync(TestContext.Current.CancellationToken);
 
         var facts = Assert.Single(_node.Index.Facts);
-        var pair = Assert.Single(facts.Partners);
-        Assert.Equal((_leo, _nora), (pair.First, pair.Second));
+        Assert.Equal([_leo], facts.AllegedPerpetrators);
+        Assert.Equal([_nora], facts.Victims);
     }
 
     private string Publish()

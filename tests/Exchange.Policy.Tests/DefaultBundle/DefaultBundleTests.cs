@@ -45,7 +45,7 @@ public sealed class DefaultBundleTests
         var bundle = Engine.ActiveBundle;
 
         Assert.Equal(
-            ["avg-10", "avg-6-1-e", "avg-9-2-g", "bpg-4-3", "bw-1-240", "convenant-zvh", "jw-7-3-11", "wmo-5-2-6", "wpg-19", "wpg-20", "wth"],
+            ["avg-10", "avg-6-1-e", "avg-9-2-g", "bpg-4-3", "bw-1-240", "convenant-zvh", "jw-7-3-11", "vt-task", "wmo-5-2-6", "wpg-19", "wpg-20", "wth"],
             bundle.LegalBases.Select(b => b.Id).Order(StringComparer.Ordinal));
         Assert.Equal(Domain.Police, bundle.DomainOf("politie-zwb"));
         Assert.Equal(Domain.VeiligThuis, bundle.DomainOf("vt-mwb"));

@@ -1,6 +1,5 @@
 using Exchange.Contracts.Policy.V1;
 using Exchange.Contracts.V1;
-using Exchange.Contracts.VeiligThuis.V1;
 using Exchange.Policy.Engine;
 using Exchange.Policy.Engine.Compilation;
 using Exchange.Policy.Tests.Support;
@@ -257,16 +256,33 @@ public sealed class PolicyEvaluatorTests
     }
 
     [Fact]
-    public void The_first_rule_that_would_have_released_a_category_gives_its_reason()
+    public void The_rule_that_came_closest_to_releasing_a_category_gives_its_reason_whatever_the_rule_order()
     {
-        var bundle = TestBundle.Compile(TestBundle.Rules(TestBundle.Rule("needs-involvement", more: "when: {involved: true}"), TestBundle.Rule("needs-conference", categories: "INCIDENT, SAFETY", more: "when: {case_conference: true}")));
+        var bundle = TestBundle.Compile(TestBundle.Rules(
+            TestBundle.Rule("pushes-only", more: "kinds: [PUSH]"),
+            TestBundle.Rule("needs-involvement", categories: "INCIDENT, SAFETY", more: "when: {involved: true}"),
+            TestBundle.Rule("pushes-safety", categories: "SAFETY", more: "kinds: [PUSH]")));
 
         var decision = Decide(bundle, Requests.PoliceToVtFor(Purpose.SafetyAssessment, DataCategory.Safety, DataCategory.Incident), Requests.PoliceToVt());
 
         Assert.Equal(PolicyReasonCodes.NoActiveInvolvement, decision.ReasonFor(DataCategory.Incident)!.ReasonCode);
-        Assert.Equal(PolicyReasonCodes.NotInCaseConference, decision.ReasonFor(DataCategory.Safety)!.ReasonCode);
-        Assert.Equal(PolicyReasonCodes.NotInCaseConference, decision.ReasonCode);
-        Assert.Equal(["needs-involvement", "needs-conference"], decision.RuleIds);
+        Assert.Equal(PolicyReasonCodes.NoActiveInvolvement, decision.ReasonFor(DataCategory.Safety)!.ReasonCode);
+        Assert.Equal("needs-involvement", decision.ReasonFor(DataCategory.Safety)!.RuleId);
+        Assert.Equal(["needs-involvement"], decision.RuleIds);
+    }
+
+    [Fact]
+    public void A_missing_involvement_is_named_before_an_agreement_that_is_not_in_force()
+    {
+        var bundle = TestBundle.Compile(TestBundle.Rules(TestBundle.Rule("conference", more: "when: {involved: true, agreement: covenant}")));
+        var request = Requests.Decide("police", "outsider", Purpose.SafetyAssessment, "basis-a", DataCategory.Incident);
+
+        var outsider = Decide(bundle, request, Requests.Facts(Domain.Police, Domain.VeiligThuis));
+        var involvedOutsider = Decide(bundle, request, Requests.Facts(Domain.Police, Domain.VeiligThuis, involved: true));
+
+        Assert.Equal(PolicyReasonCodes.NoActiveInvolvement, outsider.ReasonCode);
+        Assert.Equal(PolicyReasonCodes.AgreementNotInForce, involvedOutsider.ReasonCode);
+        Assert.Equal("covenant", involvedOutsider.ReasonFor(DataCategory.Incident)!.AgreementId);
     }
 
     [Fact]
@@ -309,13 +325,18 @@ public sealed class PolicyEvaluatorTests
     }
 
     [Fact]
-    public void The_reason_code_of_a_denial_is_that_of_the_first_category_in_request_order()
+    public void The_reason_code_of_a_denial_is_the_most_specific_among_its_categories_in_any_request_order()
     {
-        var bundle = TestBundle.Compile(LocationDenial);
+        var bundle = TestBundle.Compile(LocationDenial, TestBundle.Rules(TestBundle.Rule("needs-involvement", categories: "SAFETY", holder: "VEILIG_THUIS", recipient: "SOCIAL_TEAM", purposes: "RECOVERY_PLANNING", more: "when: {involved: true}")));
+        var facts = Requests.Facts(Domain.VeiligThuis, Domain.SocialTeam);
 
-        var decision = Decide(bundle, Requests.Decide("vt", "social", Purpose.RecoveryPlanning, "basis-a", DataCategory.ConfidentialLocation, DataCategory.Involvement), Requests.Facts(Domain.VeiligThuis, Domain.SocialTeam));
+        var locationFirst = Decide(bundle, Requests.Decide("vt", "social", Purpose.RecoveryPlanning, "basis-a", DataCategory.ConfidentialLocation, DataCategory.Strengths, DataCategory.Safety), facts);
+        var safetyFirst = Decide(bundle, Requests.Decide("vt", "social", Purpose.RecoveryPlanning, "basis-a", DataCategory.Safety, DataCategory.Strengths, DataCategory.ConfidentialLocation), facts);
 
-        Assert.Equal(PolicyReasonCodes.HardDenial, decision.ReasonCode);
+        Assert.Equal(PolicyReasonCodes.HardDenial, locationFirst.ReasonFor(DataCategory.ConfidentialLocation)!.ReasonCode);
+        Assert.Equal(PolicyReasonCodes.NoPermittingRule, locationFirst.ReasonFor(DataCategory.Strengths)!.ReasonCode);
+        Assert.Equal(PolicyReasonCodes.NoActiveInvolvement, locationFirst.ReasonCode);
+        Assert.Equal(PolicyReasonCodes.NoActiveInvolvement, safetyFirst.ReasonCode);
     }
 
     [Fact]

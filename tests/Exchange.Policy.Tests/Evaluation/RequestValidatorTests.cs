@@ -18,13 +18,13 @@ public sealed class RequestValidatorTests
         { "no subject", "subjects" },
         { "unspecified purpose", "purpose" },
         { "purpose outside the contracts", "purpose" },
-        { "no legal basis", "legal_basis.id" },
         { "unknown legal basis", "legal_basis.id" },
         { "no category", "categories" },
         { "unspecified category", "categories[1]" },
         { "category outside the contracts", "categories[0]" },
         { "unspecified kind", "kind" },
         { "break-glass without justification", "break_glass.justification" },
+        { "pull without an acting professional", "recipient.professional_id" },
     };
 
     [Theory]
@@ -42,13 +42,13 @@ public sealed class RequestValidatorTests
             case "no subject": request.Subjects.Clear(); break;
             case "unspecified purpose": request.Purpose = Purpose.Unspecified; break;
             case "purpose outside the contracts": request.Purpose = (Purpose)99; break;
-            case "no legal basis": request.LegalBasis = null; break;
             case "unknown legal basis": request.LegalBasis.Id = "wpg-99"; break;
             case "no category": request.Categories.Clear(); break;
             case "unspecified category": request.Categories[1] = DataCategory.Unspecified; break;
             case "category outside the contracts": request.Categories[0] = (DataCategory)40; break;
             case "unspecified kind": request.Kind = DisclosureKind.Unspecified; break;
             case "break-glass without justification": request.BreakGlass = new BreakGlass { Justification = "  " }; break;
+            case "pull without an acting professional": request.Recipient.ProfessionalId = string.Empty; break;
         }
 
         var error = Assert.Throws<PolicyInputException>(() => PolicyEvaluatorAccess.Decide(Bundle, request, facts, Requests.Now));
@@ -80,6 +80,6 @@ public sealed class RequestValidatorTests
 
         var error = Assert.Throws<PolicyInputException>(() => PolicyEvaluatorAccess.Decide(Bundle, request, Requests.PoliceToVt(), Requests.Now));
 
-        Assert.Equal(["purpose", "legal_basis.id", "categories[0]"], error.Violations.Select(v => v.Field));
+        Assert.Equal(["purpose", "categories[0]", "legal_basis.id"], error.Violations.Select(v => v.Field));
     }
 }

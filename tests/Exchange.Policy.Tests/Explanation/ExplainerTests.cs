@@ -97,6 +97,19 @@ public sealed class ExplainerTests
         Assert.Equal(explanation.Text, response.Text);
         Assert.Equal(Engine.ActiveBundle.Hash, response.BundleHash);
         Assert.Equal(3, response.Denied.Count);
+        Assert.Equal("basis-a", response.LegalBasis.Id);
+    }
+
+    [Fact]
+    public void A_request_without_a_basis_is_explained_under_the_basis_the_policy_would_choose()
+    {
+        var request = Requests.PoliceToVtFor(Purpose.SafetyAssessment, DataCategory.Incident);
+        request.LegalBasis = null;
+
+        var explanation = Engine.Explain(request, Requests.PoliceToVt(), Requests.Now);
+
+        Assert.Equal("basis-a", explanation.Decision.LegalBasis!.Id);
+        Assert.Contains("under legal basis 'basis-a' (chosen: the request cited none)", explanation.Text, StringComparison.Ordinal);
     }
 
     [Fact]

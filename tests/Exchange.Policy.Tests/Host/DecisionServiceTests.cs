@@ -97,7 +97,32 @@ public sealed class DecisionServiceTests
         var response = await Service().DecideAsync(push, TestContext.Current.CancellationToken);
 
         Assert.Equal([DataCategory.Measure], response.Released);
-        Assert.All(_ledger.Entries, e => Assert.Equal("wth", e.LegalBasisId));
+        Assert.Equal("wth", response.LegalBasis.Id);
+        Assert.True(response.LegalBasisChosen);
+        Assert.All(_ledger.Entries, e =>
+        {
+            Assert.Equal("wth", e.LegalBasisId);
+            Assert.True(e.LegalBasisChosen);
+        });
+    }
+
+    [Fact]
+    public async Task Every_decision_entry_records_the_facts_it_rested_on_so_it_can_be_replayed()
+    {
+        var response = await Service().DecideAsync(PoliceToTeam("wth", DataCategory.Measure), TestContext.Current.CancellationToken);
+
+        Assert.Equal(Decision.Permit, response.Decision);
+        Assert.All(_ledger.Entries, e =>
+        {
+            Assert.Equal(Domain.Police, e.Facts.HolderDomain);
+            Assert.Equal(Domain.SocialTeam, e.Facts.RecipientDomain);
+            Assert.True(e.Facts.RecipientInvolved);
+            Assert.False(e.LegalBasisChosen);
+        });
+        var replayed = Exchange.Contracts.Ledger.DisclosureEntries.RequestOf(_ledger.Entries);
+        Assert.Equal(["leo", "nora"], replayed.Subjects.Select(s => s.Pseudonym));
+        Assert.Equal("wth", replayed.LegalBasis.Id);
+        Assert.Equal([DataCategory.Measure], replayed.Categories);
     }
 
     [Fact]

@@ -46,18 +46,24 @@ public sealed class RecordingLedger : IDisclosureLedger
     public Task<LedgerPage> QueryAsync(LedgerQuery query, CancellationToken cancellationToken) => throw new NotSupportedException("not used by decisions");
 }
 
-/// <summary>The index's facts, as the test sets them, or unreachable.</summary>
+/// <summary>The index's facts, as the test sets them, or unreachable; remembers what it was asked.</summary>
 public sealed class FakeFacts : RoutingService.RoutingServiceClient
 {
     public bool Involved { get; set; } = true;
 
     public bool Unreachable { get; set; }
 
+    /// <summary>Answered as is when set; otherwise only <see cref="Involved"/> is set.</summary>
+    public GetFactsResponse? Answer { get; set; }
+
+    public List<GetFactsRequest> Asked { get; } = [];
+
     public override AsyncUnaryCall<GetFactsResponse> GetFactsAsync(GetFactsRequest request, CallOptions options)
     {
+        Asked.Add(request);
         var response = Unreachable
             ? Task.FromException<GetFactsResponse>(new RpcException(new Status(StatusCode.Unavailable, "index down")))
-            : Task.FromResult(new GetFactsResponse { RecipientInvolved = Involved });
+            : Task.FromResult(Answer ?? new GetFactsResponse { RecipientInvolved = Involved });
         return new AsyncUnaryCall<GetFactsResponse>(response, Task.FromResult(new Metadata()), () => Status.DefaultSuccess, () => [], () => { });
     }
 }

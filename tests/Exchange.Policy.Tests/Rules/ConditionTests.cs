@@ -1,6 +1,5 @@
 using Exchange.Contracts.Policy.V1;
 using Exchange.Contracts.V1;
-using Exchange.Contracts.VeiligThuis.V1;
 using Exchange.Policy.Engine;
 using Exchange.Policy.Engine.Bundle;
 using Exchange.Policy.Engine.Rules;
@@ -60,11 +59,19 @@ public sealed class ConditionTests
         Assert.Equal(met, condition.IsMet(Context(Requests.Facts(Domain.VeiligThuis, Domain.SocialTeam, violence: indication))));
     }
 
-    [Fact]
-    public void Acting_for_the_other_parent_is_a_host_fact()
+    [Theory]
+    [InlineData(false, false, false, false)]
+    [InlineData(true, false, false, true)]
+    [InlineData(false, true, false, true)]
+    [InlineData(false, true, true, false)]
+    [InlineData(true, true, true, true)]
+    [InlineData(false, false, true, false)]
+    public void The_other_parents_side_is_declared_or_follows_from_involvements_with_the_alleged_perpetrator_and_not_the_victim(
+        bool declared, bool withPerpetrator, bool withVictim, bool met)
     {
-        Assert.True(ActingForOtherParentCondition.Instance.IsMet(Context(Requests.Facts(Domain.VeiligThuis, Domain.SocialTeam, otherParent: true))));
-        Assert.False(ActingForOtherParentCondition.Instance.IsMet(Context(Requests.Facts(Domain.VeiligThuis, Domain.SocialTeam))));
+        var facts = Requests.Facts(Domain.VeiligThuis, Domain.SocialTeam, otherParent: declared, withPerpetrator: withPerpetrator, withVictim: withVictim);
+
+        Assert.Equal(met, ActingForOtherParentCondition.Instance.IsMet(Context(facts)));
     }
 
     [Fact]
@@ -120,6 +127,7 @@ public sealed class ConditionTests
              PolicyReasonCodes.NotActingForOtherParent, PolicyReasonCodes.NotAJointSession, PolicyReasonCodes.RecipientRoleNotPermitted, PolicyReasonCodes.DisclosureKindNotCovered],
             conditions.Select(c => c.ReasonCode));
         Assert.Equal(["involved", "case_conference"], conditions.Where(c => c.BreakGlassMayStandIn).Select(c => c.Id));
+        Assert.Equal(["violence_type", "acting_for_other_parent"], conditions.Where(c => c.RestsOnSubjectData).Select(c => c.Id));
     }
 
     private static ConditionContext Context(DecisionFacts facts) =>

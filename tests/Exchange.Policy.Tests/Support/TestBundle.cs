@@ -1,6 +1,5 @@
 using Exchange.Contracts.Policy.V1;
 using Exchange.Contracts.V1;
-using Exchange.Contracts.VeiligThuis.V1;
 using Exchange.Policy.Engine;
 using Exchange.Policy.Engine.Bundle;
 using Exchange.Policy.Engine.Compilation;
@@ -119,7 +118,9 @@ internal static class Requests
         bool involved = false,
         bool caseConference = false,
         ViolenceType violence = ViolenceType.Unspecified,
-        bool otherParent = false) => new(holder, recipient, involved, caseConference, violence, otherParent);
+        bool otherParent = false,
+        bool withPerpetrator = false,
+        bool withVictim = false) => new(holder, recipient, involved, caseConference, violence, otherParent, withPerpetrator, withVictim);
 
     public static DecisionFacts PoliceToVt(bool involved = false) => Facts(Domain.Police, Domain.VeiligThuis, involved);
 

@@ -2,7 +2,7 @@ using Exchange.Client;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Exchange.Contracts.V1;
-using Exchange.Node.Pseudonyms;
+using Exchange.Disclosure.Pseudonyms;
 using Exchange.Pki;
 using Exchange.Security.Tests.Support;
 using Exchange.ServiceDefaults.Errors;

@@ -121,6 +121,7 @@ public sealed partial class LeoAndNoraScenarioTests
 
         var teamInbox = await team.InboxAsync(d => Partner.Payloads<RestrainingOrder>(d).Any());
         var order = Assert.Single(Partner.Payloads<RestrainingOrder>(teamInbox));
+        Assert.Equal("wth", Assert.Single(teamInbox, d => d.Signal.Payload.Is(RestrainingOrder.Descriptor)).Receipt.LegalBasis.Id);
         Assert.Equal(RestrainingOrderKind.HouseBan, order.Kind);
         Assert.Equal(banEnd.ToUnixTimeSeconds(), order.Period.End.ToDateTimeOffset().ToUnixTimeSeconds());
         Assert.Empty(order.Grounds);
@@ -155,7 +156,8 @@ public sealed partial class LeoAndNoraScenarioTests
         Assert.Empty(teamAssessment.InterviewNotes);
         Assert.Empty(teamAssessment.ChildStatements);
 
-        // Step 6: the Raad asks the social team what it knows of Leo's addiction.
+        // Step 6: the Raad asks the social team what it knows of Leo's addiction. It is in the team's support plan,
+        // a record that shows by existing that the team supports Leo, so the Raad asks for that involvement too.
         await new SocialTeamSignals.SocialTeamSignalsClient(team.Channel).PublishSupportPlanAsync(new PublishSupportPlanRequest
         {
             Header = team.Header("sw-0042", [Family(team)[Leo]], new Source { Kind = SourceKind.Interview }),
@@ -172,10 +174,11 @@ public sealed partial class LeoAndNoraScenarioTests
             Subject = Ref(Family(raad)[Leo]),
             Purpose = Purpose.ChildProtectionInvestigation,
             LegalBasis = new LegalBasisRef { Id = "bw-1-240" },
-            Categories = { DataCategory.Health },
+            Categories = { DataCategory.Involvement, DataCategory.Health },
             Requester = raad.Professional("raadsonderzoeker", "rvdk-113"),
         });
         Assert.Equal(Decision.Permit, health.Receipt.Decision);
+        Assert.Equal("bw-1-240", health.Receipt.LegalBasis.Id);
         var plan = Assert.Single(health.Records).Payload.Unpack<SupportPlan>();
         Assert.Equal("Alcohol; in outpatient treatment since September.", plan.Addiction);
         Assert.Empty(plan.Circumstances);
@@ -244,9 +247,17 @@ public sealed partial class LeoAndNoraScenarioTests
         Assert.Contains(policeAsks.Receipt.Obligations, o => o.Kind == ObligationKind.ReviewRequired);
         var notice = Assert.Single(Partner.Payloads<BreakGlassNotice>(await vt.InboxAsync(d => Partner.Payloads<BreakGlassNotice>(d).Any())));
         Assert.Equal(policeAsks.Receipt.DecisionId, notice.DecisionId);
+        Assert.Equal("wmo-5-2-6", notice.LegalBasis.Id);
+
+        // Every decision and every release of the story names the legal basis that decided, the same in both.
+        var entries = await Ledger(exchange);
+        var decisions = entries.Where(e => e.Kind == EntryKind.Decision).ToDictionary(e => e.Sequence);
+        Assert.All(entries.Where(e => e.Kind is EntryKind.Decision or EntryKind.Release), e => Assert.NotEmpty(e.LegalBasisId));
+        Assert.All(entries.Where(e => e.Kind == EntryKind.Release), e => Assert.Equal(decisions[e.ConcernsSequence].LegalBasisId, e.LegalBasisId));
 
         // No log, trace or database file of the exchange holds a BSN.
         await exchange.StopAsync();
+        KeepLedgerForReplay(exchange.Manifest.Ledger.Sqlite);
         var contents = exchange.Files().ToDictionary(f => Path.GetRelativePath(exchange.DataDirectory, f), f => Encoding.Latin1.GetString(File.ReadAllBytes(f)));
         Assert.Empty(contents.SelectMany(file => Bsns.Where(bsn => file.Value.Contains(bsn, StringComparison.Ordinal)).Select(bsn => $"{file.Key}: {bsn}")));
         Assert.Empty(contents.SelectMany(file => NineDigits().Matches(file.Value).Where(m => Bsn.IsValid(m.Value)).Select(m => $"{file.Key}: {m.Value}")));
@@ -254,6 +265,21 @@ public sealed partial class LeoAndNoraScenarioTests
     }
 
     private static SubjectRef Ref(string pseudonym) => new() { Pseudonym = pseudonym };
+
+    /// <summary>./test.sh replays a changed policy bundle over the story's ledger (exchange policy replay): it names the file to keep.</summary>
+    private static void KeepLedgerForReplay(string ledger)
+    {
+        if (Environment.GetEnvironmentVariable("EXCHANGE_SCENARIO_LEDGER") is not { Length: > 0 } keep)
+        {
+            return;
+        }
+
+        File.Copy(ledger, keep, overwrite: true);
+        if (File.Exists(ledger + "-wal"))
+        {
+            File.Copy(ledger + "-wal", keep + "-wal", overwrite: true);
+        }
+    }
 
     private static Task<IReadOnlyList<LedgerEntry>> Ledger(LocalLauncher exchange) =>
         LedgerReader.AllAsync(exchange.Reviewer(DemoPartners.VeiligThuis));

@@ -9,7 +9,7 @@ namespace Exchange.Cli.Policy;
 
 /// <summary>
 /// <c>exchange policy test|check [DIR]</c>: run a bundle's own test cases, or analyse it for rules and categories
-/// that cannot work. Exit codes: 0 success, 1 a test failed or the analysis found something, 2 the bundle does not load.
+/// that cannot work; <c>exchange policy replay</c> is <see cref="PolicyReplayCommand"/>. Exit codes: 0 success, 1 a test failed or the analysis found something, 2 the bundle does not load.
 /// </summary>
 public static class PolicyCommand
 {
@@ -19,9 +19,10 @@ public static class PolicyCommand
 
     public static Command Create()
     {
-        var policy = new Command("policy", "Test and analyse a policy bundle");
+        var policy = new Command("policy", "Test, analyse and replay a policy bundle");
         policy.Subcommands.Add(TestCommand());
         policy.Subcommands.Add(CheckCommand());
+        policy.Subcommands.Add(PolicyReplayCommand.Create());
         return policy;
     }
 
