@@ -54,7 +54,10 @@ public sealed class LocalExchange(LocalLayout layout, TextWriter output) : IAsyn
             new LedgerManifest(plan.Single(s => s.Name == "policy").Environment["Ledger__SqlitePath"], plan.Single(s => s.Name == "policy").Environment["Ledger__SigningKeyPath"]),
             [.. partners.Select(p => Partner(p))],
             layout.Logs,
-            _processes.ToDictionary(p => p.Name, p => p.Id));
+            _processes.ToDictionary(p => p.Name, p => p.Id))
+        {
+            Registry = ServicePlan.RegistryManifest(layout),
+        };
         manifest.Write(layout.Manifest);
         return manifest;
     }

@@ -95,6 +95,11 @@ public static class LedgerEntryValidator
                 Require(entry.SignalReview!.EvidenceSequences.All(s => s < currentSize), "signal_review.evidence_sequences",
                     "An entry behind the signal is not in the ledger.");
                 break;
+            case EntryKind.RegistryChange:
+                Require(entry.RegistryChange is { PartnerId.Length: > 0 }, "registry_change.partner_id", "A registry change names the partner.");
+                Require(entry.RegistryChange!.Action != Contracts.Registry.V1.PartnerAction.Unspecified, "registry_change.action", "A registry change says what changed.");
+                Require(entry.Requester is { ProfessionalId.Length: > 0 }, "requester.professional_id", "A registry change names the administrator who made it.");
+                break;
             default:
                 break;
         }
