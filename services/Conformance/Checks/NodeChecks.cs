@@ -60,8 +60,14 @@ public sealed class ServiceListCheck : IConformanceCheck
     public async Task<CheckVerdict> RunAsync(ConformanceRun run, CancellationToken cancellationToken)
     {
         string[] required = [Disclosures.Descriptor.FullName, Signals.Descriptor.FullName, InboxService.Descriptor.FullName, TypedServices[run.Target.Domain]];
+        // A node answers reflection, like every partner RPC, only for a caller with a bound token (contracts' access rules).
+        if ((run.Target.Requester ?? run.Target.Holder) is not { } caller)
+        {
+            return CheckVerdict.Skip("a node lists its services to an authenticated caller only, and no credentials were given");
+        }
+
         using var call = new ServerReflection.ServerReflectionClient(run.Connection.Node)
-            .ServerReflectionInfo(deadline: DateTime.UtcNow + run.Target.CallTimeout, cancellationToken: cancellationToken);
+            .ServerReflectionInfo(await run.Connection.AsAsync(caller, caller.OrganisationId, cancellationToken));
         await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = string.Empty }, cancellationToken);
         await call.RequestStream.CompleteAsync();
         var offered = new HashSet<string>(StringComparer.Ordinal);
