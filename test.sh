@@ -21,13 +21,19 @@ apt_install() {
 log "tools"
 missing=()
 command -v node >/dev/null || missing+=(nodejs npm)
+# curl and jq: docs/integrating.md's commands, which a test runs as written.
+command -v curl >/dev/null || missing+=(curl)
+command -v jq >/dev/null || missing+=(jq)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 # The console's browser tests drive Debian's Chromium; the console formats dates in Dutch and English (ICU).
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 ls /usr/lib/*/libicuuc.so.* >/dev/null 2>&1 || missing+=(libicu72)
 if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
-if [[ ! -x .tools/node_modules/.bin/buf || ! -f .tools/node_modules/axe-core/axe.min.js ]]; then
-  npm install --prefix .tools --no-audit --no-fund --loglevel=error @bufbuild/buf@1.75.0 axe-core@4.14.1
+# buf (lint, and buf curl as a client nobody here wrote), Node's gRPC client for the edge tests, axe-core for the console.
+if [[ ! -x .tools/node_modules/.bin/buf || ! -d .tools/node_modules/@grpc/grpc-js || ! -d .tools/node_modules/@grpc/proto-loader \
+      || ! -f .tools/node_modules/axe-core/axe.min.js ]]; then
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error \
+    @bufbuild/buf@1.75.0 @grpc/grpc-js@1.14.7 @grpc/proto-loader@0.8.1 axe-core@4.14.1
 fi
 
 log "buf lint"

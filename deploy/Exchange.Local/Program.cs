@@ -1,8 +1,9 @@
 using Exchange.Client.Local;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Exchange.Local.Launcher;
 
-// Starts the whole exchange on 127.0.0.1 with SQLite under .exchange/, until Ctrl-C.
+// Starts the whole exchange on 127.0.0.1 with SQLite under .exchange/, until Ctrl-C (SIGINT) or SIGTERM.
 var root = LocalLayout.FindRepositoryRoot();
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 var basePort = Option("--base-port") is { } port ? int.Parse(port, CultureInfo.InvariantCulture) : 7400;
@@ -13,20 +14,14 @@ var layout = new LocalLayout(root, Path.GetFullPath(Option("--data") ?? Path.Com
 };
 
 using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-    System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
-    {
-        context.Cancel = true;
-        stop.Cancel();
-    });
+StopSignals.Restore();
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 Console.WriteLine($"Need-to-Know Exchange: starting on 127.0.0.1 (data in {layout.DataRoot})");
 await using var exchange = new LocalExchange(layout, Console.Out);
+// A failure on another thread ends the process without unwinding: the services must not outlive it.
+AppDomain.CurrentDomain.UnhandledException += (_, _) => exchange.KillAll();
 try
 {
     var manifest = await exchange.StartAsync(stop.Token);
@@ -42,12 +37,12 @@ try
     Console.WriteLine($"Service logs: {layout.Logs}");
     Console.WriteLine("Press Ctrl-C to stop.");
 
-    var exited = exchange.AnyExitedAsync();
-    await Task.WhenAny(exited, Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default));
-    if (exited.IsCompleted && !stop.IsCancellationRequested)
+    var stopped = exchange.FirstStopAsync();
+    await Task.WhenAny(stopped, Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+    if (stopped.IsCompleted && !stop.IsCancellationRequested)
     {
-        var process = await exited;
-        Console.Error.WriteLine($"{process.Name} stopped unexpectedly (exit code {process.ExitCode}); stopping the exchange. See {layout.Logs}.");
+        var why = await stopped;
+        Console.Error.WriteLine($"{why.Name} stopped unexpectedly ({why.Reason}); stopping the exchange. See {layout.Logs}.");
         return 1;
     }
 }
@@ -55,11 +50,40 @@ catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
     // Ctrl-C while starting.
 }
-catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or FileNotFoundException or InvalidDataException)
+catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or FileNotFoundException or InvalidDataException or IOException)
 {
     Console.Error.WriteLine(exception.Message);
     return 1;
 }
+finally
+{
+    Console.WriteLine("Stopping…");
+}
 
-Console.WriteLine("Stopping…");
 return 0;
+
+void Stop(PosixSignalContext context)
+{
+    context.Cancel = true;
+    stop.Cancel();
+}
+
+/// <summary>
+/// A shell starts a background job with SIGINT ignored, and a process keeps what it inherits: the launcher puts
+/// SIGINT back to its default first, so that `kill -INT` (or Ctrl-C) stops it however it was started.
+/// </summary>
+internal static partial class StopSignals
+{
+    private const int Sigint = 2;
+
+    public static void Restore()
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            _ = Signal(Sigint, 0);
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "signal")]
+    private static extern nint Signal(int signal, nint handler);
+}

@@ -1,11 +1,17 @@
+using Exchange.Gateway.Discovery;
 using Exchange.Gateway.Identity;
 using Exchange.Gateway.Limits;
-using Exchange.Gateway.Responses;
+using Exchange.Gateway.Protocol;
 using Exchange.Gateway.Routing;
 using Exchange.Gateway.Security;
+using Exchange.Gateway.Streams;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Hosting;
+using Grpc.AspNetCore.HealthChecks;
 using Grpc.Core;
+using Grpc.Reflection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 
@@ -27,10 +33,14 @@ public static class GatewayExtensions
                 endpoint.ClientCaPath ?? throw new InvalidOperationException("Endpoint:ClientCaPath is required: the gateway admits partners by certificate."),
                 endpoint.ClientRevocationListPath);
         });
-        // The gateway answers only its own health service; any other gRPC path is for the proxy, not for
-        // ASP.NET Core gRPC's "unimplemented service" answer.
+        builder.Services.AddSingleton<OpenStreams>();
+        builder.Services.AddHostedService(p => p.GetRequiredService<OpenStreams>());
+
+        // The gateway answers its own health and reflection services; any other gRPC path is for the proxy,
+        // not for ASP.NET Core gRPC's "unimplemented service" answer.
         builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.IgnoreUnknownServices = true);
         var options = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        AddDiscovery(builder.Services, options);
         builder.Services.AddPartnerRateLimiting(options.RateLimit);
         var (routes, clusters) = RouteTable.Build(options);
         builder.Services.AddReverseProxy().LoadFromMemory(routes, clusters);
@@ -38,9 +48,9 @@ public static class GatewayExtensions
     }
 
     /// <summary>
-    /// The request path, in order: verified identity from the certificate (inbound identity headers
-    /// dropped), the partner's rate limit, the token and the rule table, the message size, the deadline,
-    /// and only then the proxy.
+    /// The request path, in order: only gRPC, verified identity from the certificate (inbound identity headers
+    /// dropped), the partner's rate limit, the token and the rule table, the message size, the deadline, the
+    /// stream guard, and only then the gateway's own services (health, reflection) or the proxy.
     /// </summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
@@ -52,16 +62,62 @@ public static class GatewayExtensions
             provider.Update(routes, clusters);
         });
 
+        app.UseMiddleware<ProtocolGateMiddleware>();
         app.UseMiddleware<CallerIdentityMiddleware>();
         app.UseRateLimiter();
         app.UseMiddleware<GatewayAuthorizationMiddleware>();
         app.UseMiddleware<MessageSizeMiddleware>();
         app.UseMiddleware<DeadlineMiddleware>();
-        // Identity first, routing after: routes match on the exchange-holder the identity middleware settles.
+        app.UseMiddleware<StreamGuardMiddleware>();
+        // Identity first, routing after: routes match on the exchange-holder the authorization settles.
         app.UseRouting();
-        app.MapReverseProxy();
-        app.MapFallback(context => GrpcStatusResponse.WriteAsync(
-            context, StatusCode.NotFound, ReasonCodes.UnknownHolder, "No service holds data for the named holder."));
+        app.MapGrpcReflectionService();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ForwardingFailures));
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use((context, next) => ForwardingFailures.AnswerAsync(context, next, logger));
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+        app.MapFallback(context => GrpcStatusWriter.WriteAsync(context, RpcErrors.Status(
+            StatusCode.Unimplemented, ReasonCodes.RpcNotExposed, "This gateway does not route that service.")));
         return app;
+    }
+
+    /// <summary>
+    /// Reflection lists the public services (never an internal one) for any authenticated partner, so that
+    /// buf curl, grpcurl and Postman discover the API; health reports each public service by name.
+    /// </summary>
+    private static void AddDiscovery(IServiceCollection services, GatewayOptions options)
+    {
+        var publicServices = PublicServices.Of(options);
+        // Google's error model too, so that a client discovering the API can also read the details of a refusal.
+        var files = SymbolRegistry.FromFiles([
+            .. publicServices.Select(s => s.File).Distinct(),
+            Google.Rpc.StatusReflection.Descriptor,
+            Google.Rpc.ErrorDetailsReflection.Descriptor]);
+        var names = publicServices.Select(s => s.FullName).ToList();
+        services.Replace(ServiceDescriptor.Singleton(new ReflectionServiceImpl(names, files)));
+        services.Replace(ServiceDescriptor.Singleton(new ReflectionV1ServiceImpl(names, files)));
+
+        services.AddSingleton<DestinationProbes>();
+        var health = services.AddHealthChecks();
+        foreach (var service in publicServices.Select(s => s.FullName))
+        {
+            health.Add(new HealthCheckRegistration(
+                service,
+                p => new PublicServiceHealthCheck(service, p.GetRequiredService<DestinationProbes>(), p.GetRequiredService<IOptionsMonitor<GatewayOptions>>()),
+                HealthStatus.Unhealthy,
+                [service]));
+        }
+
+        services.Configure<GrpcHealthChecksOptions>(o =>
+        {
+            foreach (var service in publicServices.Select(s => s.FullName))
+            {
+                o.Services.Map(service, r => r.Name == service);
+            }
+        });
     }
 }

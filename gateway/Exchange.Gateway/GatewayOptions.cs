@@ -1,5 +1,6 @@
 using Exchange.Contracts.V1;
 using Exchange.ServiceDefaults.Hosting;
+using Exchange.ServiceDefaults.Identity;
 
 namespace Exchange.Gateway;
 
@@ -37,6 +38,10 @@ public sealed record GatewayOptions
             if (string.IsNullOrWhiteSpace(partner.Id))
             {
                 yield return $"{Section}:Partners:{i}:Id is required.";
+            }
+            else if (!OrganisationIds.IsWellFormed(partner.Id))
+            {
+                yield return $"{Section}:Partners:{i}:Id '{partner.Id}' must be {OrganisationIds.Format}.";
             }
             else if (!seen.Add(partner.Id))
             {

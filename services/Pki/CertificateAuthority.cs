@@ -59,6 +59,15 @@ public sealed class CertificateAuthority : IDisposable
     }
 
     /// <summary>
+    /// Signs a partner's own key (from its certificate request) into a client certificate, CN = organisation id,
+    /// with the same shape as <see cref="IssueClient(string, string, DateTimeOffset?, TimeSpan?)"/>. The request's
+    /// subject and extensions are not copied: the CA decides what the certificate says.
+    /// </summary>
+    public X509Certificate2 IssueClient(PublicKey publicKey, string organisationId, string organisationName, DateTimeOffset? notBefore = null, TimeSpan? validity = null) =>
+        Create(new CertificateRequest(Name(organisationId, organisationName), publicKey, HashAlgorithmName.SHA256),
+            Oids.ClientAuthentication, null, notBefore ?? DateTimeOffset.UtcNow.AddMinutes(-5), validity ?? TimeSpan.FromDays(365));
+
+    /// <summary>
     /// A certificate revocation list (DER) signed by this CA, naming every revoked certificate.
     /// Relying parties refuse a list past its next update, so it must be re-issued before then.
     /// </summary>
@@ -78,7 +87,12 @@ public sealed class CertificateAuthority : IDisposable
     private X509Certificate2 Issue(X500DistinguishedName subject, string usageOid, X509Extension? san, DateTimeOffset notBefore, TimeSpan validity)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        using var issued = Create(new CertificateRequest(subject, key, HashAlgorithmName.SHA256), usageOid, san, notBefore, validity);
+        return issued.CopyWithPrivateKey(key);
+    }
+
+    private X509Certificate2 Create(CertificateRequest request, string usageOid, X509Extension? san, DateTimeOffset notBefore, TimeSpan validity)
+    {
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyAgreement, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid(usageOid)], false));
@@ -96,8 +110,7 @@ public sealed class CertificateAuthority : IDisposable
 
         var serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        using var issued = request.Create(Certificate, notBefore, notAfter, serial);
-        return issued.CopyWithPrivateKey(key);
+        return request.Create(Certificate, notBefore, notAfter, serial);
     }
 
     /// <summary>Built attribute by attribute, so that a comma or quote in an organisation's name cannot change the DN.</summary>

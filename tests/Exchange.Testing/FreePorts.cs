@@ -17,4 +17,52 @@ public static class FreePorts
     }
 
     public static Uri NextHttp() => new($"http://127.0.0.1:{Next()}");
+
+    /// <summary>
+    /// A base port whose next <paramref name="count"/> ports are free on loopback (the launcher's layout). The range
+    /// lies below the kernel's ephemeral ports, so that no port another test gets from the OS (port 0) can land in
+    /// it between this check and the launcher's services binding their ports.
+    /// </summary>
+    public static int Range(int count)
+    {
+        var below = EphemeralLow();
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var basePort = Random.Shared.Next(100, (below - count) / 100) * 100;
+            if (Enumerable.Range(basePort, count).All(IsFree))
+            {
+                return basePort;
+            }
+        }
+
+        throw new InvalidOperationException("No free range of loopback ports.");
+    }
+
+    /// <summary>The first port of the kernel's ephemeral range (Linux), or 32768 where it cannot be read.</summary>
+    private static int EphemeralLow()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries);
+            return int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 32768;
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Exchange.Client.Local;
 using Grpc.Net.Client;
 
@@ -41,7 +39,7 @@ public sealed class LocalLauncher : IAsyncDisposable
         {
             StartInfo = new ProcessStartInfo("dotnet")
             {
-                ArgumentList = { LauncherAssembly(), "--data", data.Path, "--base-port", FreeBasePort().ToString(global::System.Globalization.CultureInfo.InvariantCulture) },
+                ArgumentList = { LauncherAssembly(), "--data", data.Path, "--base-port", FreePorts.Range(20).ToString(global::System.Globalization.CultureInfo.InvariantCulture) },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
@@ -152,35 +150,6 @@ public sealed class LocalLauncher : IAsyncDisposable
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
         var path = Repository.Path("deploy", "Exchange.Local", "bin", configuration, "net10.0", "Exchange.Local.dll");
         return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first: the launcher is missing.", path);
-    }
-
-    /// <summary>A base port whose next 20 ports are free on loopback.</summary>
-    private static int FreeBasePort()
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var basePort = Random.Shared.Next(200, 400) * 100;
-            if (Enumerable.Range(basePort, 20).All(IsFree))
-            {
-                return basePort;
-            }
-        }
-
-        throw new InvalidOperationException("No free range of loopback ports.");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, port);
-            listener.Start();
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     private static string Tail(string file) => string.Join(Environment.NewLine, File.ReadLines(file).TakeLast(30));

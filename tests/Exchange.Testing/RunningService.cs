@@ -38,11 +38,12 @@ public sealed class RunningService : IAsyncDisposable
         Action<WebApplicationBuilder> add,
         Action<WebApplication> map,
         ILoggerProvider? logs = null,
-        bool issuesTokens = false)
+        bool issuesTokens = false,
+        string environment = "Testing")
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
-            EnvironmentName = "Testing",
+            EnvironmentName = environment,
             ApplicationName = serviceAssemblyMarker.Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });

@@ -4,4 +4,5 @@ var root = new RootCommand("exchange: the Need-to-Know Exchange command line for
 root.Subcommands.Add(Exchange.Cli.Policy.PolicyCommand.Create());
 root.Subcommands.Add(Exchange.Cli.Ledger.LedgerCommand.Create());
 root.Subcommands.Add(Exchange.Cli.Pki.PkiCommand.Create());
+root.Subcommands.Add(Exchange.Cli.Partner.PartnerCommand.Create());
 return root.Parse(args).Invoke();

@@ -1,18 +1,27 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Exchange.Local.Launcher;
 
-/// <summary>One exchange service running as its own process, its output going to a log file.</summary>
+/// <summary>
+/// One exchange service running as its own process, its output going to a log file. It runs the Production
+/// environment (never Development: no developer exception pages, no detailed errors) and stops by itself when
+/// the launcher that started it is gone.
+/// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StreamWriter _log;
+    private readonly TaskCompletionSource<string> _logFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private ChildProcess(string name, Process process, StreamWriter log)
     {
         Name = name;
         _process = process;
         _log = log;
+        // One wait for the whole life of the process: reading Exited twice must not start a second one.
+        Exited = process.WaitForExitAsync();
+        Stopped = Task.WhenAny(Exited.ContinueWith(_ => ExitReason(), TaskScheduler.Default), _logFailed.Task).Unwrap();
     }
 
     public string Name { get; }
@@ -23,7 +32,14 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public Task Exited => _process.WaitForExitAsync();
+    /// <summary>Completes when the process has exited.</summary>
+    public Task Exited { get; }
+
+    /// <summary>
+    /// Completes, with the reason, when the service can no longer be relied on: it exited, or its log cannot be
+    /// written (a full disk), so that what it does would go unrecorded.
+    /// </summary>
+    public Task<string> Stopped { get; }
 
     public static ChildProcess Start(string name, string assemblyPath, IReadOnlyDictionary<string, string> environment, string logPath)
     {
@@ -35,27 +51,49 @@ public sealed class ChildProcess : IAsyncDisposable
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { assemblyPath },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(assemblyPath)!,
         };
-        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        // The local exchange runs as it would in production: a failure is a gRPC status, never a developer page.
+        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
         }
 
+        return Start(name, start, logPath);
+    }
+
+    /// <summary>Starts any command as a child of this launcher, its output appended to <paramref name="logPath"/>.</summary>
+    public static ChildProcess Start(string name, ProcessStartInfo start, string logPath)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        // A service stops by itself when this launcher is gone, however it went (see ParentProcessWatch).
+        start.Environment["Hosting__ParentProcessId"] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture);
+
         Directory.CreateDirectory(Path.GetDirectoryName(logPath)!);
         var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => Write(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
-        process.Start();
+        ChildProcess? child = null;
+        process.OutputDataReceived += (_, e) => child?.Write(e.Data);
+        process.ErrorDataReceived += (_, e) => child?.Write(e.Data);
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            log.Dispose();
+            process.Dispose();
+            throw;
+        }
+
+        child = new ChildProcess(name, process, log);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ChildProcess(name, process, log);
+        return child;
     }
 
     /// <summary>Asks the process to stop (SIGTERM, so it shuts down cleanly), and kills it after the grace period.</summary>
@@ -68,18 +106,31 @@ public sealed class ChildProcess : IAsyncDisposable
 
         if (!Terminate(_process.Id))
         {
-            _process.Kill(entireProcessTree: true);
+            Kill();
         }
 
         using var timeout = new CancellationTokenSource(grace);
         try
         {
-            await _process.WaitForExitAsync(timeout.Token);
+            await Exited.WaitAsync(timeout.Token);
         }
         catch (OperationCanceledException)
         {
+            Kill();
+            await Exited;
+        }
+    }
+
+    /// <summary>Kills the process at once, without waiting: for when the launcher itself is failing.</summary>
+    public void Kill()
+    {
+        try
+        {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
         }
     }
 
@@ -87,21 +138,43 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         await StopAsync(TimeSpan.FromSeconds(10));
         _process.Dispose();
-        await _log.DisposeAsync();
+        lock (_log)
+        {
+            try
+            {
+                _log.Dispose();
+            }
+            catch (IOException)
+            {
+                // Whatever could not be flushed was already reported as the reason the service stopped.
+            }
+        }
     }
 
-    private static void Write(StreamWriter log, string? line)
+    private void Write(string? line)
     {
-        if (line is null)
+        if (line is null || _logFailed.Task.IsCompleted)
         {
             return;
         }
 
-        lock (log)
+        lock (_log)
         {
-            log.WriteLine(line);
+            try
+            {
+                _log.WriteLine(line);
+            }
+            catch (IOException exception)
+            {
+                _logFailed.TrySetResult($"its log cannot be written ({exception.Message})");
+            }
         }
     }
+
+    private string ExitReason() =>
+        _process.ExitCode > 128 && !OperatingSystem.IsWindows()
+            ? $"killed by signal {_process.ExitCode - 128}"
+            : $"exit code {_process.ExitCode}";
 
     /// <summary>SIGTERM lets ASP.NET Core stop gracefully (drain calls, flush the ledger); Process.Kill would be SIGKILL.</summary>
     private static bool Terminate(int pid)
@@ -111,8 +184,15 @@ public sealed class ChildProcess : IAsyncDisposable
             return false;
         }
 
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", pid.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false });
-        kill?.WaitForExit();
-        return kill?.ExitCode == 0;
+        try
+        {
+            using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", pid.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false });
+            kill?.WaitForExit();
+            return kill?.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography;
 using Exchange.Pki;
+using Exchange.Registry.Client.Administration;
 
 namespace Exchange.Local.Launcher;
 
@@ -23,6 +24,12 @@ public static class LocalSecrets
         pki.IssueServer("gateway", ["localhost"], loopback).Dispose();
         pki.IssueServer("identity", ["localhost"], loopback).Dispose();
         pki.IssueServer(ConsoleProcess.Name, ["localhost"], loopback).Dispose();
+        pki.IssueServer("registry", ["localhost"], loopback).Dispose();
+        foreach (var administrator in RegistryAdministrators.LocalClients)
+        {
+            pki.IssueClient(RegistryAdministrators.OrganisationId, RegistryAdministrators.OrganisationName, administrator).Dispose();
+        }
+
         foreach (var partner in partners)
         {
             pki.IssueClient(partner.Id, partner.Name).Dispose();

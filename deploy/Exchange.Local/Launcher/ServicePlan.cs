@@ -1,5 +1,7 @@
 using System.Globalization;
+using Exchange.Client.Local;
 using Exchange.Contracts.V1;
+using Exchange.Registry.Client.Administration;
 using Exchange.ServiceDefaults.Security;
 
 namespace Exchange.Local.Launcher;
@@ -29,6 +31,14 @@ public static class ServicePlan
     public static Uri Policy(LocalLayout layout) => layout.Url("http", 1);
 
     public static Uri Index(LocalLayout layout) => layout.Url("http", 2);
+
+    /// <summary>The registry: registry administrators reach it directly, over mutual TLS with their own certificates.</summary>
+    public static Uri Registry(LocalLayout layout) => layout.Url("https", 3);
+
+    /// <summary>Where the registry is and the local registry administrators' credentials, for local.json.</summary>
+    public static RegistryManifest RegistryManifest(LocalLayout layout) => new(
+        Registry(layout).ToString(),
+        [.. RegistryAdministrators.LocalClients.Select(c => new ClientManifest(c, layout.PartnerCertificate(c), layout.PartnerKey(c), [ExchangeScopes.RegistryAdmin]))]);
 
     /// <summary>The identity service: its issuer URL, where partners get tokens with their certificates.</summary>
     public static Uri Identity(LocalLayout layout) => new(layout.Url("https", 5), "/");
@@ -85,6 +95,22 @@ public static class ServicePlan
         }
 
         specs.Add(new ServiceSpec("index", "services/Index", "Exchange.Index", Index(layout), Traced("index", index)));
+
+        // The registry records every change in the ledger (the policy service), and signs with the local CA.
+        var registry = With(common, new()
+        {
+            ["Endpoint__Url"] = Registry(layout).ToString(),
+            ["Endpoint__CertificatePath"] = layout.ServerCertificate("registry"),
+            ["Endpoint__KeyPath"] = layout.ServerKey("registry"),
+            ["Endpoint__ClientCaPath"] = layout.CaCertificate,
+            ["Endpoint__ClientRevocationListPath"] = layout.RevocationList,
+            ["Endpoint__RequireClientCertificate"] = "true",
+            ["Registry__Store"] = "Sqlite",
+            ["Registry__SqlitePath"] = Path.Combine(layout.Data, "registry", "registry.db"),
+            ["Registry__LedgerAddress"] = Policy(layout).ToString(),
+            ["Registry__PkiDirectory"] = layout.Pki,
+        });
+        specs.Add(new ServiceSpec("registry", "services/Registry", "Exchange.Registry", Registry(layout), Traced("registry", registry)));
 
         foreach (var node in Nodes)
         {
@@ -160,14 +186,14 @@ public static class ServicePlan
             ["Identity__Store__ConnectionString"] = "Data Source=" + layout.IdentityDatabase,
         };
         var client = 0;
-        void Client(string clientId, PartnerFile partner, IEnumerable<string> scopes)
+        void Client(string clientId, string organisationId, string displayName, string domain, IEnumerable<string> scopes)
         {
             var prefix = $"Identity__Clients__{client++.ToString(CultureInfo.InvariantCulture)}__";
             environment[prefix + "ClientId"] = clientId;
             environment[prefix + "Kind"] = "System";
-            environment[prefix + "DisplayName"] = partner.Name;
-            environment[prefix + "OrganisationId"] = partner.Id;
-            environment[prefix + "Domain"] = partner.Domain;
+            environment[prefix + "DisplayName"] = displayName;
+            environment[prefix + "OrganisationId"] = organisationId;
+            environment[prefix + "Domain"] = domain;
             environment[prefix + "CertificatePaths__0"] = layout.PartnerCertificate(clientId);
             var i = 0;
             foreach (var scope in scopes)
@@ -178,8 +204,14 @@ public static class ServicePlan
 
         foreach (var partner in partners)
         {
-            Client(partner.Id, partner, ExchangeScopes.Partner);
-            Client(LocalLayout.ReviewerClient(partner.Id), partner, [ExchangeScopes.LedgerReview]);
+            Client(partner.Id, partner.Id, partner.Name, partner.Domain, ExchangeScopes.Partner);
+            Client(LocalLayout.ReviewerClient(partner.Id), partner.Id, partner.Name, partner.Domain, [ExchangeScopes.LedgerReview]);
+        }
+
+        // Two registry administrators, so that four-eyes approval can be tried locally.
+        foreach (var administrator in RegistryAdministrators.LocalClients)
+        {
+            Client(administrator, RegistryAdministrators.OrganisationId, RegistryAdministrators.OrganisationName, RegistryAdministrators.PlaceholderDomain, [ExchangeScopes.RegistryAdmin]);
         }
 
         var console = $"Identity__Clients__{client.ToString(CultureInfo.InvariantCulture)}__";

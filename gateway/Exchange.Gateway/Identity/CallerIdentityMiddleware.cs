@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Exchange.Gateway.Responses;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Hosting;
 using Exchange.ServiceDefaults.Identity;
+using Exchange.ServiceDefaults.Security;
 using Grpc.Core;
 
 namespace Exchange.Gateway.Identity;
@@ -27,14 +27,14 @@ public sealed partial class CallerIdentityMiddleware(RequestDelegate next, Partn
         var organisationId = certificate?.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
         if (certificate is null || string.IsNullOrEmpty(organisationId))
         {
-            await GrpcStatusResponse.WriteAsync(context, StatusCode.Unauthenticated, ReasonCodes.CertificateRequired, "A client certificate is required.");
+            await Refuse(context, RpcDenial.Unauthenticated(ReasonCodes.CertificateRequired, "A client certificate is required."));
             return;
         }
 
         if (trust.Recheck(certificate) is { } problem)
         {
             LogRejectedCertificate(logger, organisationId, problem);
-            await GrpcStatusResponse.WriteAsync(context, StatusCode.Unauthenticated, ReasonCodes.CertificateRejected, "The client certificate is no longer accepted.");
+            await Refuse(context, RpcDenial.Unauthenticated(ReasonCodes.CertificateRejected, "The client certificate is no longer accepted."));
             return;
         }
 
@@ -42,20 +42,16 @@ public sealed partial class CallerIdentityMiddleware(RequestDelegate next, Partn
         if (partner is null || partner.Suspended)
         {
             LogUnknownPartner(logger, organisationId);
-            await GrpcStatusResponse.WriteAsync(context, StatusCode.PermissionDenied, ReasonCodes.UnknownOrganisation, "The organisation is not an admitted partner.");
+            await Refuse(context, new RpcDenial(StatusCode.PermissionDenied, ReasonCodes.UnknownOrganisation, "The organisation is not an admitted partner."));
             return;
         }
 
         context.Request.Headers[ExchangeHeaders.Organisation] = partner.Id;
         context.Request.Headers[ExchangeHeaders.CertificateThumbprint] = Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));
-        if (string.IsNullOrWhiteSpace(context.Request.Headers[ExchangeHeaders.Holder]))
-        {
-            // Publishing and reading one's own inbox go to one's own domain service.
-            context.Request.Headers[ExchangeHeaders.Holder] = partner.Id;
-        }
-
         await next(context);
     }
+
+    private static Task Refuse(HttpContext context, RpcDenial denial) => GrpcStatusWriter.WriteAsync(context, denial.ToStatus());
 
     private static bool IsReserved(string header) =>
         header.StartsWith(ExchangeHeaders.ReservedPrefix, StringComparison.OrdinalIgnoreCase);

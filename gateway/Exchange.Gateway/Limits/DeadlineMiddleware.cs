@@ -1,5 +1,5 @@
 using System.Globalization;
-using Exchange.ServiceDefaults.Security;
+using Exchange.Gateway.Security;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Gateway.Limits;
@@ -15,7 +15,7 @@ public sealed class DeadlineMiddleware(RequestDelegate next, IOptionsMonitor<Gat
 
     public Task InvokeAsync(HttpContext context)
     {
-        var streaming = context.Items[typeof(RpcRule)] is RpcRule { Streaming: true };
+        var streaming = GatewayCall.Of(context)?.Rule.Streaming == true;
         var applied = Apply(context.Request.Headers[Header].ToString(), streaming, options.CurrentValue.Deadlines);
         context.Request.Headers[Header] = Math.Max(1, (long)applied.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "m";
         return next(context);

@@ -1,7 +1,8 @@
 using System.Threading.RateLimiting;
-using Exchange.Gateway.Responses;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Identity;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
 using Grpc.Core;
 
 namespace Exchange.Gateway.Limits;
@@ -9,7 +10,8 @@ namespace Exchange.Gateway.Limits;
 /// <summary>
 /// A token bucket per partner organisation, keyed by the organisation the client certificate proved
 /// (never by anything the caller states), checked before the token is validated so that a flood costs
-/// the gateway little. A refused call gets <c>ResourceExhausted</c> with RATE_LIMITED.
+/// the gateway little. A refused call gets <c>ResourceExhausted</c> with RATE_LIMITED and a
+/// google.rpc.RetryInfo saying when the bucket lets the next call in.
 /// </summary>
 public static class PartnerRateLimiting
 {
@@ -28,8 +30,16 @@ public static class PartnerRateLimiting
                         QueueLimit = 0,
                         AutoReplenishment = true,
                     }));
-            options.OnRejected = (rejected, _) => new ValueTask(GrpcStatusResponse.WriteAsync(
-                rejected.HttpContext, StatusCode.ResourceExhausted, ReasonCodes.RateLimited, "Too many calls from your organisation; slow down and retry."));
+            options.OnRejected = (rejected, _) =>
+            {
+                var delay = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) && retryAfter > TimeSpan.Zero
+                    ? retryAfter
+                    : TimeSpan.FromSeconds(1);
+                var status = RpcErrors.Status(
+                    StatusCode.ResourceExhausted, ReasonCodes.RateLimited, "Too many calls from your organisation; slow down and retry.",
+                    null, new RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) });
+                return new ValueTask(GrpcStatusWriter.WriteAsync(rejected.HttpContext, status));
+            };
         });
         return services;
     }

@@ -1,17 +1,24 @@
+using Exchange.Contracts.V1;
+using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Identity;
+using Exchange.ServiceDefaults.Security;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Exchange.Gateway.Routing;
 
 /// <summary>
 /// Builds the proxy's routes from configuration: platform services by gRPC service path, and every
-/// other call to the domain service of the holder named in <c>exchange-holder</c>. A partner that later
-/// runs its own domain service only changes its address here (the onboarding issue feeds this from the
-/// registry). Routing decides where an allowed call goes; whether it is allowed is decided before.
+/// other call to the domain service of the holder named in <c>exchange-holder</c> (matched exactly: ids are
+/// lower-case everywhere). A partner that later runs its own domain service only changes its address here
+/// (the onboarding issue feeds this from the registry). Routing decides where an allowed call goes; whether
+/// it is allowed is decided before.
 /// </summary>
 public static class RouteTable
 {
     public const string IndexCluster = "index";
+
+    /// <summary>Cluster metadata: the reason code when the cluster's service cannot be reached.</summary>
+    public const string UnavailableReason = "exchange.unavailable-reason";
 
     private static readonly string[] IndexServices = ["exchange.v1.Pseudonyms", "exchange.v1.Involvements", "exchange.v1.Assessments"];
 
@@ -20,17 +27,17 @@ public static class RouteTable
         var routes = new List<RouteConfig>();
         var clusters = new List<ClusterConfig>();
         var activity = options.Deadlines.MaxStreaming;
-        AddPlatform(routes, clusters, IndexCluster, IndexServices, options.IndexAddress!, activity);
+        AddPlatform(routes, clusters, IndexCluster, IndexServices, options.IndexAddress!, activity, ReasonCodes.IndexUnavailable);
         for (var i = 0; i < options.PlatformRoutes.Count; i++)
         {
             var platform = options.PlatformRoutes[i];
-            AddPlatform(routes, clusters, $"platform-{i}", platform.Services, platform.Address!, activity);
+            AddPlatform(routes, clusters, $"platform-{i}", platform.Services, platform.Address!, activity, ReasonCodes.ServiceUnavailable);
         }
 
         foreach (var partner in options.Partners.Where(p => !p.Suspended))
         {
             var cluster = "holder-" + partner.Id;
-            clusters.Add(Cluster(cluster, partner.ServiceAddress!, activity));
+            clusters.Add(Cluster(cluster, partner.ServiceAddress!, activity, ReasonCodes.HolderUnavailable));
             routes.Add(new RouteConfig
             {
                 RouteId = cluster,
@@ -39,7 +46,7 @@ public static class RouteTable
                 Match = new RouteMatch
                 {
                     Path = "/{**method}",
-                    Headers = [new RouteHeader { Name = ExchangeHeaders.Holder, Values = [partner.Id], Mode = HeaderMatchMode.ExactHeader }],
+                    Headers = [new RouteHeader { Name = ExchangeHeaders.Holder, Values = [partner.Id], Mode = HeaderMatchMode.ExactHeader, IsCaseSensitive = true }],
                 },
             });
         }
@@ -47,9 +54,39 @@ public static class RouteTable
         return (routes, clusters);
     }
 
-    private static void AddPlatform(List<RouteConfig> routes, List<ClusterConfig> clusters, string cluster, IEnumerable<string> services, Uri address, TimeSpan activity)
+    /// <summary>
+    /// Where calls to a gRPC service go: the index or a platform service by name, or, for a service whose calls are
+    /// about a holder, the domain services of the partners that may call it. Empty: the gateway does not route it.
+    /// </summary>
+    public static IReadOnlyList<Uri> Destinations(GatewayOptions options, string service)
     {
-        clusters.Add(Cluster(cluster, address, activity));
+        if (IndexServices.Contains(service, StringComparer.Ordinal))
+        {
+            return [options.IndexAddress!];
+        }
+
+        if (options.PlatformRoutes.FirstOrDefault(p => p.Services.Contains(service, StringComparer.Ordinal)) is { Address: { } address })
+        {
+            return [address];
+        }
+
+        var rules = RpcPermissions.Rules.Where(r => r.Service == service && r.Exposure == RpcExposure.Partner).ToList();
+        if (rules.Count == 0 || rules.All(r => r.Holder == HolderRule.None))
+        {
+            return [];
+        }
+
+        var domains = rules.SelectMany(r => r.Domains).ToHashSet();
+        return [.. options.Partners
+            .Where(p => !p.Suspended && (domains.Count == 0 || domains.Contains(p.Domain)))
+            .Select(p => p.ServiceAddress!)
+            .Distinct()];
+    }
+
+    private static void AddPlatform(
+        List<RouteConfig> routes, List<ClusterConfig> clusters, string cluster, IEnumerable<string> services, Uri address, TimeSpan activity, string unavailable)
+    {
+        clusters.Add(Cluster(cluster, address, activity, unavailable));
         foreach (var service in services)
         {
             routes.Add(new RouteConfig
@@ -62,7 +99,7 @@ public static class RouteTable
         }
     }
 
-    private static ClusterConfig Cluster(string id, Uri address, TimeSpan activity) => new()
+    private static ClusterConfig Cluster(string id, Uri address, TimeSpan activity, string unavailable) => new()
     {
         ClusterId = id,
         Destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal)
@@ -77,5 +114,6 @@ public static class RouteTable
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             ActivityTimeout = activity,
         },
+        Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [UnavailableReason] = unavailable },
     };
 }

@@ -21,6 +21,10 @@ public sealed record LocalManifest(
 {
     private static readonly JsonSerializerOptions Options = new() { WriteIndented = true };
 
+    /// <summary>The registry and the local registry administrators' clients (exchange partner …).</summary>
+    [JsonPropertyName("registry")]
+    public RegistryManifest? Registry { get; init; }
+
     public void Write(string path) => File.WriteAllText(path, JsonSerializer.Serialize(this, Options));
 
     /// <summary>Reads the manifest a running local exchange wrote (default: .exchange/local.json).</summary>
@@ -98,3 +102,8 @@ public sealed record ClientManifest(
 public sealed record ConsoleUserManifest(
     [property: JsonPropertyName("user_name")] string UserName,
     [property: JsonPropertyName("password_file")] string PasswordFile);
+
+/// <summary>Where the registry listens (mutual TLS) and the clients of the registry administrators.</summary>
+public sealed record RegistryManifest(
+    [property: JsonPropertyName("url")] string Url,
+    [property: JsonPropertyName("administrators")] IReadOnlyList<ClientManifest> Administrators);

@@ -1,5 +1,8 @@
+using System.Collections;
 using Exchange.Contracts.V1;
 using Exchange.ServiceDefaults.Errors;
+using Google.Protobuf;
+using Google.Protobuf.Reflection;
 
 namespace Exchange.Disclosure.Pseudonyms;
 
@@ -42,5 +45,57 @@ public static class OwnPseudonyms
         }
 
         return translated;
+    }
+
+    /// <summary>
+    /// Rewrites every person a payload names, at any depth, to the exchange pseudonym, in place; each one that is
+    /// not the publisher's own is a violation on its own field, e.g. <c>order.protected_persons[1].pseudonym</c>.
+    /// </summary>
+    public static void TranslatePayload(this PseudonymCodec codec, IMessage payload, string organisationId, string path, FieldViolations violations) =>
+        VisitSubjects(payload, path, (subject, field) =>
+        {
+            if (subject.Pseudonym.Length == 0)
+            {
+                violations.Add($"{field}.pseudonym", "the person's pseudonym is required");
+            }
+            else if (codec.TryFromOrganisation(subject.Pseudonym, organisationId, out var exchange))
+            {
+                subject.Pseudonym = exchange;
+            }
+            else
+            {
+                violations.Add($"{field}.pseudonym", NotOwn);
+            }
+        });
+
+    private static void VisitSubjects(IMessage message, string path, Action<SubjectRef, string> action)
+    {
+        if (message is SubjectRef subject)
+        {
+            action(subject, path);
+            return;
+        }
+
+        foreach (var field in message.Descriptor.Fields.InDeclarationOrder())
+        {
+            if (field.FieldType != FieldType.Message || field.IsMap)
+            {
+                continue;
+            }
+
+            var value = field.Accessor.GetValue(message);
+            if (field.IsRepeated)
+            {
+                var items = (IList)value;
+                for (var i = 0; i < items.Count; i++)
+                {
+                    VisitSubjects((IMessage)items[i]!, $"{path}.{field.Name}[{i}]", action);
+                }
+            }
+            else if (value is IMessage child)
+            {
+                VisitSubjects(child, $"{path}.{field.Name}", action);
+            }
+        }
     }
 }

@@ -1,10 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
 using Exchange.Contracts.Index.V1;
+using Exchange.Contracts.Policy.V1;
 using Exchange.Contracts.V1;
 using Exchange.Index.Families;
 using Exchange.Index.Hosting;
 using Exchange.Index.Routing;
+using Exchange.Disclosure.Flow;
 using Exchange.Disclosure.Pseudonyms;
 using Exchange.Disclosure.Validation;
 using Exchange.ServiceDefaults.Errors;
@@ -23,6 +25,7 @@ public sealed class InvolvementsService(
     FamilyGraph families,
     PartnerCatalog partners,
     Notifier notifier,
+    IDisclosureAuthority authority,
     PseudonymCodec codec,
     TimeProvider time) : Exchange.Contracts.V1.Involvements.InvolvementsBase
 {
@@ -87,7 +90,8 @@ public sealed class InvolvementsService(
         var involvement = involvements.Get(request.InvolvementId);
         if (involvement is null || involvement.OrganisationId != caller.OrganisationId)
         {
-            RpcErrors.NotFound(ReasonCodes.InvalidArgument, "No involvement of your organisation has that id.");
+            // Another organisation's involvement is answered as if there were none: its id tells nothing.
+            RpcErrors.NotFound(ReasonCodes.InvolvementNotFound, "No involvement of your organisation has that id.");
         }
 
         var now = time.GetUtcNow();
@@ -104,6 +108,7 @@ public sealed class InvolvementsService(
         violations.ThrowIfAny();
 
         var recipient = new Actor { OrganisationId = caller.OrganisationId, Role = request.Requester.Role, ProfessionalId = request.Requester.ProfessionalId };
+        var permitted = await DecideLookupAsync(recipient, subject, request.LegalBasis.Id, context.CancellationToken);
         var response = new LookupResponse();
         foreach (var involvement in involvements.ActiveWith(subject, time.GetUtcNow())
                      .Where(i => i.OrganisationId != caller.OrganisationId)
@@ -122,8 +127,49 @@ public sealed class InvolvementsService(
         }
 
         response.Hit = response.Organisations.Count > 0;
-        response.Receipt = response.Receipts.FirstOrDefault();
+        response.Receipt = response.Receipts.FirstOrDefault() ?? permitted;
         return response;
+    }
+
+    /// <summary>
+    /// Whether the requester may look up at all, decided (and in the ledger) before any involvement is read, from
+    /// what it states and its own standing only: the requester as holder of the question. A lookup that may not be
+    /// made is refused with the policy's reason, the same whether or not anyone is involved, so that a refusal
+    /// tells nothing a no-hit would not; a permitted one answers hit or no-hit, each holder deciding its own part.
+    /// </summary>
+    private async Task<DisclosureReceipt> DecideLookupAsync(Actor recipient, IReadOnlyList<string> subject, string legalBasis, CancellationToken cancellationToken)
+    {
+        var request = new DecideRequest
+        {
+            HolderOrganisationId = recipient.OrganisationId,
+            Recipient = recipient,
+            Purpose = Purpose.Coordination,
+            LegalBasis = new LegalBasisRef { Id = legalBasis },
+            Categories = { DataCategory.Involvement },
+            Kind = DisclosureKind.Lookup,
+            PayloadType = InvolvedOrganisation.Descriptor.FullName,
+        };
+        request.Subjects.AddRange(subject.Select(s => new SubjectRef { Pseudonym = s }));
+        var decision = await authority.DecideAsync(request, cancellationToken);
+        if (decision.Decision is not (Decision.Permit or Decision.PartialPermit))
+        {
+            RpcErrors.PermissionDenied(
+                decision.ReasonCode.Length > 0 ? decision.ReasonCode : ReasonCodes.DeniedByPolicy,
+                "The lookup is not permitted; the refusal is recorded in the ledger.",
+                new Dictionary<string, string> { ["decision_id"] = decision.DecisionId, ["bundle_hash"] = decision.BundleHash });
+        }
+
+        var receipt = new DisclosureReceipt
+        {
+            DecisionId = decision.DecisionId,
+            Decision = decision.Decision,
+            Purpose = Purpose.Coordination,
+            LegalBasis = new LegalBasisRef { Id = legalBasis },
+        };
+        receipt.Released.AddRange(decision.Released);
+        receipt.Denied.AddRange(decision.Denied);
+        receipt.Obligations.AddRange(decision.Obligations);
+        return receipt;
     }
 
     /// <summary>Tells <paramref name="recipient"/>'s organisation that <paramref name="other"/> is involved too, with its contact point.</summary>

@@ -100,6 +100,11 @@ public static class LedgerEntryValidator
                 Require(entry.DecidedBy is { OrganisationId.Length: > 0 }, "decided_by.organisation_id", "A holder's decision names who decided.");
                 Require(entry.Decision is Decision.Permit or Decision.Deny, "decision", "A holder's decision approves or declines.");
                 break;
+            case EntryKind.RegistryChange:
+                Require(entry.RegistryChange is { PartnerId.Length: > 0 }, "registry_change.partner_id", "A registry change names the partner.");
+                Require(entry.RegistryChange!.Action != Contracts.Registry.V1.PartnerAction.Unspecified, "registry_change.action", "A registry change says what changed.");
+                Require(entry.Requester is { ProfessionalId.Length: > 0 }, "requester.professional_id", "A registry change names the administrator who made it.");
+                break;
             default:
                 break;
         }

@@ -273,10 +273,10 @@ public sealed partial class HolderDecisionFlow(
 
         return pending ?? state switch
         {
-            HolderDecisionState.Unknown => throw RpcErrors.Create(StatusCode.NotFound, HolderDecisionReasons.NotFound, "Your organisation has no request with that holder_decision_id."),
+            HolderDecisionState.Unknown => throw RpcErrors.Create(StatusCode.NotFound, ReasonCodes.HolderDecisionNotFound, "Your organisation has no request with that holder_decision_id."),
             HolderDecisionState.Expired => throw RpcErrors.Create(StatusCode.FailedPrecondition, DisclosureEntries.HolderDecisionExpired, "The request expired before it was decided; nothing was released, and the requester was told."),
-            HolderDecisionState.Deciding => throw RpcErrors.Create(StatusCode.Aborted, HolderDecisionReasons.InProgress, "Another decision on this request is under way."),
-            _ => throw RpcErrors.Create(StatusCode.FailedPrecondition, HolderDecisionReasons.AlreadyDecided, $"The request was already {state.ToString().ToLowerInvariant()}."),
+            HolderDecisionState.Deciding => throw RpcErrors.Create(StatusCode.Aborted, ReasonCodes.HolderDecisionInProgress, "Another decision on this request is under way."),
+            _ => throw RpcErrors.Create(StatusCode.FailedPrecondition, ReasonCodes.HolderDecisionAlreadyMade, $"The request was already {state.ToString().ToLowerInvariant()}."),
         };
     }
 
@@ -391,17 +391,4 @@ public sealed partial class HolderDecisionFlow(
 
     [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Expiry of request {HolderDecisionId} deferred ({Status}); tried again at the next sweep")]
     private static partial void LogExpiryDeferred(ILogger logger, string holderDecisionId, StatusCode status);
-}
-
-/// <summary>The reason codes of a holder's decision that are not outcomes recorded in the ledger.</summary>
-public static class HolderDecisionReasons
-{
-    /// <summary>The holder has no request with that id (or it is another holder's).</summary>
-    public const string NotFound = "HOLDER_DECISION_NOT_FOUND";
-
-    /// <summary>The request was already approved or declined.</summary>
-    public const string AlreadyDecided = "HOLDER_DECISION_ALREADY_MADE";
-
-    /// <summary>Another decision on the request is under way.</summary>
-    public const string InProgress = "HOLDER_DECISION_IN_PROGRESS";
 }

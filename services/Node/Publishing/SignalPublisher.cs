@@ -1,4 +1,3 @@
-using Exchange.Contracts.Classification;
 using Exchange.Contracts.V1;
 using Exchange.Node.Hosting;
 using Exchange.Disclosure.Pseudonyms;
@@ -32,16 +31,15 @@ public sealed class SignalPublisher(
         var violations = new FieldViolations();
         var subjects = codec.TranslateAll(signal.Subjects, caller.OrganisationId, paths.Subjects, violations);
         EnvelopeValidator.Validate(signal, caller.OrganisationId, paths, violations);
-        IMessage? payload = null;
-        if (EnvelopeValidator.ValidatePayloadType(signal, node.Domain.PayloadPackage, paths.Payload, violations))
+        var payload = EnvelopeValidator.ValidatePayload(signal, node.Domain.PayloadPackage, paths.Payload, violations);
+        if (payload is not null)
         {
-            payload = Payloads.Unpack(signal.Payload)!;
             if (_validators.TryGetValue(payload.Descriptor.FullName, out var validator))
             {
                 validator.Validate(payload, signal, paths, violations);
             }
 
-            TranslatePayloadSubjects(payload, caller.OrganisationId, paths.Payload, violations);
+            codec.TranslatePayload(payload, caller.OrganisationId, paths.Payload, violations);
         }
 
         violations.ThrowIfAny();
@@ -57,23 +55,6 @@ public sealed class SignalPublisher(
         }
 
         return new PublishResponse { SignalId = result.Id, Duplicate = duplicate };
-    }
-
-    /// <summary>Rewrites the payload's people to exchange pseudonyms in place; one violation if any is not the publisher's own.</summary>
-    private void TranslatePayloadSubjects(IMessage payload, string organisationId, string path, FieldViolations violations)
-    {
-        var foreign = false;
-        SubjectReferences.Rewrite(payload, pseudonym =>
-        {
-            if (codec.TryFromOrganisation(pseudonym, organisationId, out var exchange))
-            {
-                return exchange;
-            }
-
-            foreign = true;
-            return pseudonym;
-        });
-        violations.Require(!foreign, path, "names a person by " + OwnPseudonyms.NotOwn);
     }
 
     private Signal ToExchangeForm(Signal published, IReadOnlyList<string> subjects, IMessage payload, string organisationId)

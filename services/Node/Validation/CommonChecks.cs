@@ -13,11 +13,9 @@ public static class CommonChecks
     public static void RequireSubjects(this FieldViolations violations, IReadOnlyCollection<SubjectRef> subjects, string field) =>
         violations.Require(subjects.Count > 0 && subjects.All(s => s.Pseudonym.Length > 0), field, "at least one person is required");
 
-    public static void RequireText(this FieldViolations violations, string value, string field, int maxLength = 10_000)
-    {
+    /// <summary>A text that must be given; its length bound is the contract's (<c>exchange.v1.limits</c>).</summary>
+    public static void RequireText(this FieldViolations violations, string value, string field) =>
         violations.Require(!string.IsNullOrWhiteSpace(value), field, "is required");
-        violations.Require(value.Length <= maxLength, field, $"at most {maxLength} characters");
-    }
 
     public static void RequireDefined<TEnum>(this FieldViolations violations, TEnum value, string field)
         where TEnum : struct, Enum =>

@@ -1,6 +1,7 @@
 using Exchange.Contracts.Classification;
 using Exchange.Contracts.V1;
 using Exchange.ServiceDefaults.Errors;
+using Google.Protobuf;
 
 namespace Exchange.Node.Validation;
 
@@ -40,27 +41,36 @@ public static class EnvelopeValidator
                 paths.OccurredAt,
                 "lies in the future");
         }
-
-        violations.Require(signal.IdempotencyKey.Length <= 128, paths.IdempotencyKey, "at most 128 characters");
     }
 
-    /// <summary>Checks that the payload is present and of a type this domain publishes.</summary>
-    public static bool ValidatePayloadType(Signal signal, string payloadPackage, string path, FieldViolations violations)
+    /// <summary>
+    /// The payload, when it is present, of a type this domain publishes, and decodes as that type; otherwise
+    /// null, with the violation (a payload that does not decode is refused on its <c>value</c>).
+    /// </summary>
+    public static IMessage? ValidatePayload(Signal signal, string payloadPackage, string path, FieldViolations violations)
     {
         if (signal.Payload is null)
         {
             violations.Add(path, "the payload is required");
-            return false;
+            return null;
         }
 
         var type = Payloads.TypeName(signal.Payload);
         if (!Payloads.ByName.TryGetValue(type, out var descriptor) || descriptor.File.Package != payloadPackage)
         {
             violations.Add(path, $"'{type}' is not a {payloadPackage} payload");
-            return false;
+            return null;
         }
 
-        return true;
+        try
+        {
+            return descriptor.Parser.ParseFrom(signal.Payload.Value);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            violations.Add($"{path}.value", $"does not decode as {type}");
+            return null;
+        }
     }
 }
 

@@ -1,8 +1,9 @@
 namespace Exchange.ServiceDefaults.Errors;
 
 /// <summary>
-/// Stable reason codes carried in <c>google.rpc.ErrorInfo.reason</c> and in category denials.
-/// Partners program against these strings: never rename one, only add.
+/// Stable reason codes carried in <c>google.rpc.ErrorInfo.reason</c> and in category denials. The contract
+/// lists them as <c>exchange.v1.ReasonCode</c> (protos/exchange/v1/errors.proto, each without its "REASON_CODE_"
+/// prefix); a test keeps the two the same. Partners program against these strings: never rename one, only add.
 /// </summary>
 public static class ReasonCodes
 {
@@ -34,10 +35,25 @@ public static class ReasonCodes
     public const string HolderNotCaller = "HOLDER_NOT_CALLER";
     public const string MessageTooLarge = "MESSAGE_TOO_LARGE";
     public const string InternalError = "INTERNAL_ERROR";
+    public const string ProtocolNotSupported = "PROTOCOL_NOT_SUPPORTED";
+
+    // Things that are not there, or not reachable now.
+    public const string InvolvementNotFound = "INVOLVEMENT_NOT_FOUND";
+    public const string UnknownService = "UNKNOWN_SERVICE";
+    public const string HolderUnavailable = "HOLDER_UNAVAILABLE";
+    public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
 
     // Policy outcomes.
     public const string NoPermittingRule = "NO_PERMITTING_RULE";
     public const string PurposeNotCovered = "PURPOSE_NOT_COVERED";
     public const string HardDenial = "HARD_DENIAL";
     public const string DeniedByPolicy = "DENIED_BY_POLICY";
+
+    // A request the policy left to the holder (a right the holder weighs), and what its professional decided.
+    public const string HolderApproved = Exchange.Contracts.Ledger.DisclosureEntries.HolderApproved;
+    public const string HolderDeclined = Exchange.Contracts.Ledger.DisclosureEntries.HolderDeclined;
+    public const string HolderDecisionExpired = Exchange.Contracts.Ledger.DisclosureEntries.HolderDecisionExpired;
+    public const string HolderDecisionNotFound = "HOLDER_DECISION_NOT_FOUND";
+    public const string HolderDecisionAlreadyMade = "HOLDER_DECISION_ALREADY_MADE";
+    public const string HolderDecisionInProgress = "HOLDER_DECISION_IN_PROGRESS";
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
@@ -20,21 +21,15 @@ public static class RpcErrors
     public static void InvalidArgument(FieldViolations violations) => throw CreateInvalidArgument(violations);
 
     /// <summary>The InvalidArgument status for <paramref name="violations"/>, for a caller that throws it itself.</summary>
-    public static RpcException CreateInvalidArgument(FieldViolations violations)
+    public static RpcException CreateInvalidArgument(FieldViolations violations) => InvalidArgumentStatus(violations).ToRpcException();
+
+    /// <summary>INVALID_ARGUMENT with a google.rpc.BadRequest naming every wrong field.</summary>
+    public static Google.Rpc.Status InvalidArgumentStatus(FieldViolations violations)
     {
         var badRequest = new BadRequest();
         badRequest.FieldViolations.AddRange(violations.Items);
-        var fields = string.Join(", ", violations.Items.Select(v => v.Field));
-        return new Google.Rpc.Status
-        {
-            Code = (int)Code.InvalidArgument,
-            Message = $"Invalid request: {fields}.",
-            Details =
-            {
-                Any.Pack(new ErrorInfo { Reason = ReasonCodes.InvalidArgument, Domain = ReasonCodes.Domain }),
-                Any.Pack(badRequest),
-            },
-        }.ToRpcException();
+        var fields = string.Join(", ", violations.Items.Select(v => v.Field.Length == 0 ? "the request message" : v.Field).Distinct(StringComparer.Ordinal));
+        return Status(StatusCode.InvalidArgument, ReasonCodes.InvalidArgument, $"Invalid request: {fields}.", null, badRequest);
     }
 
     [DoesNotReturn]
@@ -61,7 +56,15 @@ public static class RpcErrors
     public static void ResourceExhausted(string reasonCode, string message) =>
         Throw(StatusCode.ResourceExhausted, reasonCode, message, null);
 
-    public static RpcException Create(StatusCode code, string reasonCode, string message, IReadOnlyDictionary<string, string>? metadata = null)
+    public static RpcException Create(StatusCode code, string reasonCode, string message, IReadOnlyDictionary<string, string>? metadata = null) =>
+        Status(code, reasonCode, message, metadata).ToRpcException();
+
+    /// <summary>
+    /// A google.rpc.Status with an ErrorInfo (domain "exchange.nl", the reason code, optional metadata) and any
+    /// further details, e.g. a RetryInfo.
+    /// </summary>
+    public static Google.Rpc.Status Status(
+        StatusCode code, string reasonCode, string message, IReadOnlyDictionary<string, string>? metadata = null, params IMessage[] details)
     {
         var info = new ErrorInfo { Reason = reasonCode, Domain = ReasonCodes.Domain };
         if (metadata is not null)
@@ -72,12 +75,13 @@ public static class RpcErrors
             }
         }
 
-        return new Google.Rpc.Status
+        var status = new Google.Rpc.Status { Code = (int)code, Message = message, Details = { Any.Pack(info) } };
+        foreach (var detail in details)
         {
-            Code = (int)code,
-            Message = message,
-            Details = { Any.Pack(info) },
-        }.ToRpcException();
+            status.Details.Add(Any.Pack(detail));
+        }
+
+        return status;
     }
 
     /// <summary>The reason code a status carries, or null when it carries none.</summary>

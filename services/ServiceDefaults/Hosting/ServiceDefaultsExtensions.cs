@@ -1,10 +1,13 @@
 using Exchange.ServiceDefaults.Interceptors;
+using Exchange.ServiceDefaults.Requests;
 using Exchange.ServiceDefaults.Security;
 using Exchange.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Hosting;
 using OpenTelemetry;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -26,14 +29,19 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Hosting and caller authorization: every partner RPC is checked against its token and the rule
-    /// table (<see cref="RpcPermissions"/>). Needs the <c>Tokens</c> section; the service does not start without it.
+    /// table (<see cref="RpcPermissions"/>), then against the bounds its contract declares. Needs the
+    /// <c>Tokens</c> section; the service does not start without it.
     /// </summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
     {
         builder.AddServiceHosting(serviceName);
         builder.Services.AddValidatedOptions<TokenOptions>(builder.Configuration.GetSection(TokenOptions.Section), o => o.Validate());
         builder.Services.AddSingleton<AccessTokenValidator>();
-        builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc => grpc.Interceptors.Add<CallerAuthorizationInterceptor>());
+        builder.Services.Configure<Grpc.AspNetCore.Server.GrpcServiceOptions>(grpc =>
+        {
+            grpc.Interceptors.Add<CallerAuthorizationInterceptor>();
+            grpc.Interceptors.Add<ContractLimitsInterceptor>();
+        });
         return builder;
     }
 
@@ -61,13 +69,25 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck("self", () => HealthCheckResult.Healthy());
 
+        // Every failure is answered as a status, in every environment (see UnhandledFailures).
+        builder.Services.AddSingleton<UnhandledFailures>();
+        builder.Services.AddSingleton<IStartupFilter>(p => p.GetRequiredService<UnhandledFailures>());
+        builder.Services.AddSingleton<IDeveloperPageExceptionFilter>(p => p.GetRequiredService<UnhandledFailures>());
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<ParentProcessWatch>();
+
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
         builder.AddTelemetry(serviceName);
         return builder;
     }
 
+    /// <summary>
+    /// Health, reflection, and the check of every request message before a handler sees it (see
+    /// <see cref="RequestMessageGate"/>).
+    /// </summary>
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
+        app.UseMiddleware<RequestMessageGate>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

@@ -1,3 +1,4 @@
+using Exchange.Contracts.V1;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Identity;
 using Exchange.ServiceDefaults.Security;
@@ -92,8 +93,10 @@ public sealed partial class CallerAuthorizationInterceptor(AccessTokenValidator 
             return RpcDenial.Unauthenticated(ReasonCodes.IdentityMismatch, "The forwarded organisation is not the token's organisation.");
         }
 
-        // From here on CallerIdentity.From (the forwarded organisation) is the token's organisation.
-        return CallerAuthorization.Authorize(rule, caller, headers.GetValue(ExchangeHeaders.Holder));
+        // From here on CallerIdentity.From (the forwarded organisation) is the token's organisation, and the
+        // holder metadata is one well-formed organisation id (or absent where the rule allows).
+        var holders = headers.Where(h => h.Key == ExchangeHeaders.Holder && !h.IsBinary).Select(h => h.Value).ToList();
+        return CallerAuthorization.Authorize(rule, caller, holders, out _);
     }
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Refused {Method}: {Reason}")]

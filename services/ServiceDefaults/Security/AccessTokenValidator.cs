@@ -106,7 +106,7 @@ public sealed partial class AccessTokenValidator : IDisposable
             return TokenCheck.Refuse(ReasonCodes.TokenNotBound, "The access token is not bound to the client certificate of this connection.");
         }
 
-        var caller = ToCaller(result.ClaimsIdentity);
+        var caller = ToCaller(result.ClaimsIdentity, new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero) + _options.ClockSkew);
         return caller is null
             ? TokenCheck.Refuse(ReasonCodes.TokenInvalid, "The access token names no organisation.")
             : TokenCheck.Valid(caller);
@@ -166,7 +166,7 @@ public sealed partial class AccessTokenValidator : IDisposable
         }
     }
 
-    private static VerifiedCaller? ToCaller(ClaimsIdentity identity)
+    private static VerifiedCaller? ToCaller(ClaimsIdentity identity, DateTimeOffset validUntil)
     {
         var organisation = identity.FindFirst(ExchangeClaims.Organisation)?.Value;
         var clientId = identity.FindFirst(ExchangeClaims.ClientId)?.Value;
@@ -179,7 +179,7 @@ public sealed partial class AccessTokenValidator : IDisposable
         var scopes = identity.FindAll(ExchangeClaims.Scope)
             .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .ToHashSet(StringComparer.Ordinal);
-        return new VerifiedCaller(organisation, domain, clientId, scopes);
+        return new VerifiedCaller(organisation, domain, clientId, scopes, validUntil);
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Cannot read the identity service's signing keys from {MetadataAddress}; refusing every token until they can be read")]

@@ -1,4 +1,6 @@
+using Exchange.Contracts.V1;
 using Exchange.ServiceDefaults.Errors;
+using Exchange.ServiceDefaults.Identity;
 
 namespace Exchange.ServiceDefaults.Security;
 
@@ -8,9 +10,14 @@ namespace Exchange.ServiceDefaults.Security;
 /// </summary>
 public static class CallerAuthorization
 {
-    /// <summary>Null when the call is allowed; otherwise the refusal.</summary>
-    public static RpcDenial? Authorize(RpcRule? rule, VerifiedCaller caller, string? holder)
+    /// <summary>
+    /// Null when the call is allowed; otherwise the refusal. <paramref name="holderValues"/> are the call's
+    /// "exchange-holder" metadata values as sent; <paramref name="holder"/> is the holder the call is about
+    /// under the rule (null for a call that names none).
+    /// </summary>
+    public static RpcDenial? Authorize(RpcRule? rule, VerifiedCaller caller, IReadOnlyList<string> holderValues, out string? holder)
     {
+        holder = null;
         if (rule is null || rule.Exposure != RpcExposure.Partner)
         {
             return NotExposed();
@@ -21,18 +28,60 @@ public static class CallerAuthorization
             return RpcDenial.PermissionDenied(ReasonCodes.ScopeMissing, $"The access token lacks the scope {rule.Scope} that {rule.Path} needs.");
         }
 
-        if (rule.Domains is { } domains && !domains.Contains(caller.Domain))
+        if (rule.Domains.Count > 0 && !rule.Domains.Contains(caller.Domain))
         {
             return RpcDenial.PermissionDenied(
-                ReasonCodes.DomainNotAllowed, $"Only {string.Join(" and ", domains.Select(DomainNames.ToName))} organisations may call {rule.Path}.");
+                ReasonCodes.DomainNotAllowed, $"Only {string.Join(" or ", rule.Domains.Select(DomainNames.ToName))} organisations may call {rule.Path}.");
         }
 
-        if (rule.Holder == HolderRule.Caller && !string.IsNullOrEmpty(holder) && !string.Equals(holder, caller.OrganisationId, StringComparison.Ordinal))
+        // A call about no holder ignores the metadata (the gateway drops it): only a holder that matters is checked.
+        string? named = null;
+        if (rule.Holder != HolderRule.None && ReadHolder(holderValues, out named) is { } malformed)
         {
-            return RpcDenial.PermissionDenied(
-                ReasonCodes.HolderNotCaller, $"{rule.Path} acts for the calling organisation only; do not name another holder.");
+            return malformed;
         }
 
+        switch (rule.Holder)
+        {
+            case HolderRule.Required when named is null:
+                return RpcDenial.InvalidArgument(ExchangeHeaders.Holder, $"{rule.Path} asks another organisation: name it in this metadata");
+            case HolderRule.Required:
+                holder = named;
+                return null;
+            case HolderRule.Caller when named is not null && !string.Equals(named, caller.OrganisationId, StringComparison.Ordinal):
+                return RpcDenial.PermissionDenied(
+                    ReasonCodes.HolderNotCaller, $"{rule.Path} acts for the calling organisation only; do not name another holder.");
+            case HolderRule.Caller:
+                holder = caller.OrganisationId;
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>
+    /// The one organisation id an "exchange-holder" metadata names, or a refusal when it is given more than once
+    /// or is not an organisation id (ids are lower-case and compared exactly, everywhere).
+    /// </summary>
+    public static RpcDenial? ReadHolder(IReadOnlyList<string> values, out string? holder)
+    {
+        holder = null;
+        if (values.Count == 0 || (values.Count == 1 && values[0].Length == 0))
+        {
+            return null;
+        }
+
+        if (values.Count > 1 || values[0].Contains(',', StringComparison.Ordinal))
+        {
+            return RpcDenial.InvalidArgument(ExchangeHeaders.Holder, "give the holder once");
+        }
+
+        if (!OrganisationIds.IsWellFormed(values[0]))
+        {
+            return RpcDenial.InvalidArgument(ExchangeHeaders.Holder, "must be " + OrganisationIds.Format);
+        }
+
+        holder = values[0];
         return null;
     }
 

@@ -14,6 +14,12 @@ public static class DomainNames
         (Domain.YouthProtection, "youth-protection"),
     ];
 
+    /// <summary>Every domain's name, in the order partner files, the CLI and the schema list them.</summary>
+    public static IReadOnlyList<string> All { get; } = [.. Names.Select(n => n.Name)];
+
+    /// <summary>The names for an error message, e.g. "police, veilig-thuis, ... or social-team".</summary>
+    public static string Listed { get; } = $"{string.Join(", ", All.SkipLast(1))} or {All[^1]}";
+
     public static string ToName(Domain domain) =>
         Names.FirstOrDefault(n => n.Domain == domain).Name
         ?? throw new ArgumentOutOfRangeException(nameof(domain), domain, "no name for this domain");
@@ -36,5 +42,5 @@ public static class DomainNames
     public static Domain Parse(string name) =>
         TryParse(name, out var domain)
             ? domain
-            : throw new FormatException($"unknown domain '{name}' (police, veilig-thuis, child-protection, social-team, youth-protection)");
+            : throw new FormatException($"unknown domain '{name}' ({Listed})");
 }

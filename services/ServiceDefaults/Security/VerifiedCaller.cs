@@ -4,9 +4,10 @@ namespace Exchange.ServiceDefaults.Security;
 
 /// <summary>
 /// The caller as established from a validated, certificate-bound access token: which organisation,
-/// of which domain, through which client, with which scopes.
+/// of which domain, through which client, with which scopes, and until when the token is accepted
+/// (its expiry plus the tolerated clock skew).
 /// </summary>
-public sealed record VerifiedCaller(string OrganisationId, Domain Domain, string ClientId, IReadOnlySet<string> Scopes)
+public sealed record VerifiedCaller(string OrganisationId, Domain Domain, string ClientId, IReadOnlySet<string> Scopes, DateTimeOffset ValidUntil = default)
 {
     public bool HasScope(string scope) => Scopes.Contains(scope);
 }

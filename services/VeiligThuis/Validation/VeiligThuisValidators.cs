@@ -36,7 +36,7 @@ public sealed class CaseStatusValidator : PayloadValidator<CaseStatus>
 public sealed class HandoverToCareValidator : PayloadValidator<HandoverToCare>
 {
     protected override void Validate(HandoverToCare handover, Signal envelope, FieldPaths paths, FieldViolations violations) =>
-        violations.RequireText(handover.ReceivingOrganisationId, $"{paths.Payload}.receiving_organisation_id", 100);
+        violations.RequireText(handover.ReceivingOrganisationId, $"{paths.Payload}.receiving_organisation_id");
 }
 
 public sealed class ShelterStayValidator : PayloadValidator<ShelterStay>
@@ -44,7 +44,7 @@ public sealed class ShelterStayValidator : PayloadValidator<ShelterStay>
     protected override void Validate(ShelterStay stay, Signal envelope, FieldPaths paths, FieldViolations violations)
     {
         violations.RequireSubjects(stay.Residents, $"{paths.Payload}.residents");
-        violations.RequireText(stay.ShelterAddress, $"{paths.Payload}.shelter_address", 500);
+        violations.RequireText(stay.ShelterAddress, $"{paths.Payload}.shelter_address");
         violations.RequirePeriod(stay.Period, $"{paths.Payload}.period", endRequired: false);
     }
 }

@@ -1,5 +1,6 @@
 using Exchange.Contracts.V1;
 using Exchange.Index.Tests.Support;
+using Exchange.ServiceDefaults.Errors;
 using Grpc.Core;
 
 namespace Exchange.Index.Tests.Involvements;
@@ -76,19 +77,49 @@ public sealed class InvolvementsServiceTests : IDisposable
         var organisation = Assert.Single(answer.Organisations);
         Assert.Equal("vt-mwb", organisation.OrganisationId);
         Assert.Equal("Team Onderzoek", organisation.ContactPoint.Team);
-        Assert.Equal(DisclosureKind.Lookup, Assert.Single(_index.Authority.Decisions).Kind);
+        // The lookup itself (the requester as holder of the question), then the involved holder's part.
+        Assert.Equal(["swt-tilburg", "vt-mwb"], _index.Authority.Decisions.Select(d => d.HolderOrganisationId));
+        Assert.All(_index.Authority.Decisions, d => Assert.Equal(DisclosureKind.Lookup, d.Kind));
     }
 
     [Fact]
-    public async Task A_lookup_leaves_out_what_the_policy_denies()
+    public async Task A_lookup_leaves_out_what_a_holder_denies()
     {
-        _index.Authority.Rule = _ => Decision.Deny;
+        _index.Authority.Rule = d => d.HolderOrganisationId == "vt-mwb" ? Decision.Deny : Decision.Permit;
         await Register("vt-mwb", Purpose.SafetyAssessment, "Team Onderzoek", Nora);
 
         var answer = await _index.Service.Lookup(Lookup("swt-tilburg", Nora), new CallFrom("swt-tilburg"));
 
         Assert.False(answer.Hit);
         Assert.Empty(answer.Organisations);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_lookup_that_may_not_be_made_is_refused_alike_whether_or_not_anyone_is_involved(bool involved)
+    {
+        _index.Authority.Rule = _ => Decision.Deny;
+        if (involved)
+        {
+            await Register("vt-mwb", Purpose.SafetyAssessment, "Team Onderzoek", Nora);
+        }
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => _index.Service.Lookup(Lookup("swt-tilburg", Nora), new CallFrom("swt-tilburg")));
+
+        Assert.Equal((StatusCode.PermissionDenied, "NO_ACTIVE_INVOLVEMENT"), (refused.StatusCode, RpcErrors.ReasonOf(refused)));
+        // Only the question was decided: no holder's involvement was even read.
+        Assert.Equal("swt-tilburg", Assert.Single(_index.Authority.Decisions).HolderOrganisationId);
+    }
+
+    [Fact]
+    public async Task A_permitted_lookup_without_anyone_involved_is_a_decided_no_hit()
+    {
+        var answer = await _index.Service.Lookup(Lookup("swt-tilburg", Nora), new CallFrom("swt-tilburg"));
+
+        Assert.False(answer.Hit);
+        Assert.Equal("swt-tilburg", Assert.Single(_index.Authority.Decisions).HolderOrganisationId);
+        Assert.Equal(Decision.Permit, answer.Receipt.Decision);
     }
 
     [Fact]
@@ -109,7 +140,7 @@ public sealed class InvolvementsServiceTests : IDisposable
 
         var refused = await Assert.ThrowsAsync<RpcException>(() => _index.Service.End(new EndRequest { InvolvementId = involvement.Id }, new CallFrom("swt-tilburg")));
 
-        Assert.Equal(StatusCode.NotFound, refused.StatusCode);
+        Assert.Equal((StatusCode.NotFound, ReasonCodes.InvolvementNotFound), (refused.StatusCode, RpcErrors.ReasonOf(refused)));
     }
 
     [Fact]

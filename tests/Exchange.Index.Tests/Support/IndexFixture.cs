@@ -44,7 +44,7 @@ public sealed class IndexFixture : IDisposable
         Partners = new PartnerCatalog(options);
         Notifier = new Notifier(new DisclosureFlow(Authority, Codec, []), Delivery, Partners, Time);
         Divergence = new DivergenceWatch(Families, Involvements, Notifier, Codec, options, Time);
-        Service = new InvolvementsService(Involvements, Families, Partners, Notifier, Codec, Time);
+        Service = new InvolvementsService(Involvements, Families, Partners, Notifier, Authority, Codec, Time);
         Routing = new RoutingGrpcService(Involvements, Families, Partners, Divergence, Time);
     }
 

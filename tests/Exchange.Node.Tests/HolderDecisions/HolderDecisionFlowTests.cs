@@ -101,7 +101,7 @@ public sealed class HolderDecisionFlowTests : IDisposable
 
         var twice = await Assert.ThrowsAsync<RpcException>(() => _flow.DeclineAsync(Team, Decline(asked.HolderDecisionId), Ct));
 
-        Assert.Equal((StatusCode.FailedPrecondition, HolderDecisionReasons.AlreadyDecided), (twice.StatusCode, RpcErrors.ReasonOf(twice)));
+        Assert.Equal((StatusCode.FailedPrecondition, ReasonCodes.HolderDecisionAlreadyMade), (twice.StatusCode, RpcErrors.ReasonOf(twice)));
         Assert.Single(_node.Authority.Releases, e => e.Kind == EntryKind.HolderDecision);
     }
 
@@ -170,7 +170,7 @@ public sealed class HolderDecisionFlowTests : IDisposable
 
         var other = await Assert.ThrowsAsync<RpcException>(() => _flow.ApproveAsync("vt-mwb", Approve(asked.HolderDecisionId), Ct));
 
-        Assert.Equal((StatusCode.NotFound, HolderDecisionReasons.NotFound), (other.StatusCode, RpcErrors.ReasonOf(other)));
+        Assert.Equal((StatusCode.NotFound, ReasonCodes.HolderDecisionNotFound), (other.StatusCode, RpcErrors.ReasonOf(other)));
         Assert.Empty(_flow.Pending("vt-mwb"));
         Assert.Single(_flow.Pending(Team));
     }

@@ -67,8 +67,13 @@ public sealed class AuthorizationMatrixTests(SecuredExchange exchange)
         ("/registry.v1.RegistryService/ListPartners", "",                    "S S S S S"),
         ("/registry.v1.RegistryService/GetPartner", "",                      "S S S S S"),
         ("/registry.v1.RegistryService/RegisterPartner", "",                 "S S S S S"),
-        ("/registry.v1.RegistryService/ListAgreements", "",                  "S S S S S"),
-        ("/registry.v1.RegistryService/ListRoutes", "",                      "X X X X X"),
+        ("/registry.v1.RegistryService/ApprovePartner", "",                  "S S S S S"),
+        ("/registry.v1.RegistryService/RejectPartner", "",                   "S S S S S"),
+        ("/registry.v1.RegistryService/SuspendPartner", "",                  "S S S S S"),
+        ("/registry.v1.RegistryService/RevokePartner", "",                   "S S S S S"),
+        ("/registry.v1.RegistryService/RecordConformanceReport", "",         "S S S S S"),
+        ("/registry.v1.RegistryService/ListPartnerChanges", "",              "S S S S S"),
+        ("/registry.v1.RegistryService/WatchPartners", "",                   "X X X X X"),
         ("/index.v1.RoutingService/FindRecipients", "",                      "X X X X X"),
         ("/index.v1.RoutingService/GetFacts", "",                            "X X X X X"),
         ("/index.v1.RoutingService/RecordSignalFacts", "",                   "X X X X X"),
@@ -77,11 +82,10 @@ public sealed class AuthorizationMatrixTests(SecuredExchange exchange)
         ("/policy.v1.PolicyService/Decide", "",                              "X X X X X"),
         ("/policy.v1.PolicyService/Explain", "",                             "X X X X X"),
         ("/policy.v1.PolicyService/GetActiveBundle", "",                     "X X X X X"),
-        ("/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", "", "X X X X X"),
         ("/exchange.v1.Secrets/Everything", "",                              "X X X X X"),
     ];
 
-    private static readonly HashSet<string> StreamingRpcs = ["/exchange.v1.Signals/Subscribe"];
+    private static readonly HashSet<string> StreamingRpcs = ["/exchange.v1.Signals/Subscribe", "/registry.v1.RegistryService/WatchPartners"];
 
     public static TheoryData<string, string, string, string> Cases()
     {

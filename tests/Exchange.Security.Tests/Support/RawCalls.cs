@@ -4,9 +4,12 @@ using Grpc.Net.Client;
 
 namespace Exchange.Security.Tests.Support;
 
-/// <summary>The status a call ended with, and the reason code it carried.</summary>
-public sealed record CallOutcome(StatusCode Code, string? Reason, string Detail, int Messages)
+/// <summary>The status a call ended with, the reason code it carried, and its google.rpc.Status details.</summary>
+public sealed record CallOutcome(StatusCode Code, string? Reason, string Detail, int Messages, Google.Rpc.Status? Status = null)
 {
+    /// <summary>The fields a google.rpc.BadRequest names.</summary>
+    public IReadOnlyList<string> Fields => Status?.GetDetail<Google.Rpc.BadRequest>()?.FieldViolations.Select(v => v.Field).ToList() ?? [];
+
     public override string ToString() => $"{Code} {Reason} ({Detail})";
 }
 
@@ -49,7 +52,7 @@ public static class RawCalls
         }
         catch (RpcException exception)
         {
-            return new CallOutcome(exception.StatusCode, RpcErrors.ReasonOf(exception), exception.Status.Detail, messages);
+            return new CallOutcome(exception.StatusCode, RpcErrors.ReasonOf(exception), exception.Status.Detail, messages, exception.GetRpcStatus());
         }
     }
 }

@@ -34,6 +34,9 @@ public sealed class SecuredExchange : IAsyncLifetime
     /// <summary>A second social-team client with a certificate of its own, which a test revokes.</summary>
     public const string RevocableClient = "swt-tilburg-tweede";
 
+    /// <summary>A second Veilig Thuis client with a certificate of its own, revoked while its inbox stream is open.</summary>
+    public const string StreamingClient = "vt-mwb-stroom";
+
     public const string ConsoleClient = "exchange-console";
     public const string ConsoleUserName = "fg.vt-mwb";
     public static readonly Uri ConsoleRedirect = new("https://127.0.0.1/console/signin-callback");
@@ -72,12 +75,16 @@ public sealed class SecuredExchange : IAsyncLifetime
     /// <summary>The certificate of <see cref="RevocableClient"/>: CN swt-tilburg, a key of its own.</summary>
     public X509Certificate2 RevocableCertificate { get; private set; } = null!;
 
+    /// <summary>The certificate of <see cref="StreamingClient"/>: CN vt-mwb, a key of its own.</summary>
+    public X509Certificate2 StreamingCertificate { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         PrivacyOfficerCertificate = Pki.SystemCertificate(PrivacyOfficerClient, "vt-mwb", "Veilig Thuis Midden- en West-Brabant, FG");
         var officerPath = Pki.ClientCertificatePath(PrivacyOfficerClient);
         RevocableCertificate = Pki.SystemCertificate(RevocableClient, "swt-tilburg", "Sociaal wijkteam Tilburg");
         var revocablePath = Pki.ClientCertificatePath(RevocableClient);
+        StreamingCertificate = Pki.SystemCertificate(StreamingClient, "vt-mwb", "Veilig Thuis Midden- en West-Brabant");
         var passwordFile = _data.File("console-password.txt");
         await File.WriteAllTextAsync(passwordFile, ConsolePassword);
 
@@ -102,6 +109,7 @@ public sealed class SecuredExchange : IAsyncLifetime
             5, ShortLivedClient, police, Pki.ClientCertificatePath("politie-zwb"), ExchangeScopes.Partner, TimeSpan.FromSeconds(2)));
         Merge(extra, TestIdentity.SystemClient(
             7, RevocableClient, TestPartner.Demo.Single(p => p.Id == "swt-tilburg"), revocablePath, ExchangeScopes.Partner));
+        Merge(extra, TestIdentity.SystemClient(8, StreamingClient, vt, Pki.ClientCertificatePath(StreamingClient), ExchangeScopes.Partner));
         foreach (var partner in TestPartner.Demo)
         {
             Pki.ClientCertificate(partner.Id, partner.Name).Dispose();
@@ -208,6 +216,7 @@ public sealed class SecuredExchange : IAsyncLifetime
     {
         PrivacyOfficerClient => PrivacyOfficerCertificate,
         RevocableClient => RevocableCertificate,
+        StreamingClient => StreamingCertificate,
         ShortLivedClient => Pki.ClientCertificate("politie-zwb"),
         _ => Pki.ClientCertificate(clientId),
     };
@@ -250,6 +259,7 @@ public sealed class SecuredExchange : IAsyncLifetime
 
         PrivacyOfficerCertificate?.Dispose();
         RevocableCertificate?.Dispose();
+        StreamingCertificate?.Dispose();
         Pki.Dispose();
         _data.Dispose();
     }

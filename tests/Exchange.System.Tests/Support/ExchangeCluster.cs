@@ -58,6 +58,46 @@ public sealed class ExchangeCluster : IAsyncDisposable
 
     public string LedgerPath => Path.Combine(_data.Path, "ledger", "ledger.db");
 
+    public Uri IndexAddress { get; } = FreePorts.NextHttp();
+
+    public Uri PolicyAddress { get; } = FreePorts.NextHttp();
+
+    private readonly string _pseudonymKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>
+    /// One more Veilig Thuis domain service holding <paramref name="organisationId"/>'s data, configured like the cluster's own
+    /// (same policy service, index and pseudonym key, its own data directory), e.g. as a partner would host it;
+    /// <paramref name="settings"/> add or override (an https endpoint), <paramref name="add"/> and
+    /// <paramref name="map"/> change its wiring. It stops with the cluster.
+    /// </summary>
+    public async Task<RunningService> StartVeiligThuisNodeAsync(
+        string name, string organisationId, IReadOnlyDictionary<string, string?> settings, Action<WebApplicationBuilder>? add = null, Action<WebApplication>? map = null)
+    {
+        var config = new Dictionary<string, string?>(Identity.TokenValidation)
+        {
+            ["Pseudonyms:Key"] = _pseudonymKey,
+            ["Node:Organisations:0"] = organisationId,
+            ["Node:DataDirectory"] = Path.Combine(_data.Path, name),
+            ["Node:PolicyAddress"] = PolicyAddress.ToString(),
+            ["Node:IndexAddress"] = IndexAddress.ToString(),
+        };
+        foreach (var (setting, value) in settings)
+        {
+            config[setting] = value;
+        }
+
+        await Add(name, () => Start(name, typeof(VeiligThuisServiceExtensions), config, b =>
+        {
+            b.AddVeiligThuisService();
+            add?.Invoke(b);
+        }, a =>
+        {
+            map?.Invoke(a);
+            a.MapVeiligThuisService();
+        }));
+        return Services[name];
+    }
+
     public static async Task<ExchangeCluster> StartAsync()
     {
         var cluster = new ExchangeCluster(new TestPki(), new CapturingLogs());
@@ -135,9 +175,9 @@ public sealed class ExchangeCluster : IAsyncDisposable
             TestIdentity.SystemClient(
                 partners.Count, LedgerReviewer, partners.Single(p => p.Id == DemoPartners.VeiligThuis), Pki.ClientCertificatePath(LedgerReviewer), [ExchangeScopes.LedgerReview]),
             Logs);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var index = FreePorts.NextHttp();
-        var policy = FreePorts.NextHttp();
+        var key = _pseudonymKey;
+        var index = IndexAddress;
+        var policy = PolicyAddress;
         var nodes = new Dictionary<Domain, Uri>
         {
             [Domain.Police] = FreePorts.NextHttp(),

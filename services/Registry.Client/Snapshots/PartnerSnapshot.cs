@@ -1,0 +1,87 @@
+using System.Collections.Frozen;
+using Exchange.Contracts.Registry.V1;
+using Exchange.Contracts.V1;
+
+namespace Exchange.Registry.Client.Snapshots;
+
+/// <summary>A covenant one partner signed: with whom, from when, until when (null: until further notice).</summary>
+public sealed record PartnerAgreement(string CovenantId, string Name, IReadOnlyList<string> PartyIds, DateTimeOffset ValidFrom, DateTimeOffset? ValidTo)
+{
+    public bool IsValidAt(DateTimeOffset time) => ValidFrom <= time && (ValidTo is null || time < ValidTo);
+}
+
+/// <summary>
+/// A partner as the services that follow the registry need it, immutable: who it is, whether it is on the
+/// exchange, which certificates are its own, and where its domain service runs.
+/// </summary>
+public sealed record RegisteredPartner(
+    string Id,
+    string Oin,
+    string Name,
+    Domain Domain,
+    string Region,
+    RegistrationState State,
+    NodeHosting Hosting,
+    Uri? Endpoint,
+    string? ServerCertificateSha256,
+    IReadOnlyList<string> ClientCertificateSha256,
+    IReadOnlyList<PartnerAgreement> Agreements,
+    ContactPoint? CasesContact,
+    ulong Revision)
+{
+    /// <summary>Only an approved partner is on the exchange: routed, admitted, decided about.</summary>
+    public bool IsAdmitted => State == RegistrationState.Approved;
+
+    /// <summary>Revoked certificates are left out; expiry is for the TLS and token checks to judge at the time of use.</summary>
+    public static RegisteredPartner From(Partner partner) =>
+        new(
+            partner.Id,
+            partner.Oin,
+            partner.Name,
+            partner.Domain,
+            partner.Region,
+            partner.State,
+            partner.Node?.Hosting ?? NodeHosting.Unspecified,
+            partner.Node is { Hosting: NodeHosting.Partner, Endpoint.Length: > 0 } node ? new Uri(node.Endpoint) : null,
+            partner.Node?.ServerCertificate?.Sha256Thumbprint is { Length: > 0 } server ? server : null,
+            [.. partner.Certificates.Where(c => c.Usage == CertificateUsage.Client && c.RevokedAt is null).Select(c => c.Sha256Thumbprint)],
+            [.. partner.Agreements.Select(a => new PartnerAgreement(
+                a.CovenantId, a.Name, [.. a.PartyIds], a.ValidFrom?.ToDateTimeOffset() ?? DateTimeOffset.MinValue, a.ValidTo?.ToDateTimeOffset()))],
+            partner.Contacts.FirstOrDefault(c => c.Role == ContactRole.Cases)?.Point?.Clone(),
+            partner.Revision);
+}
+
+/// <summary>
+/// The whole registry at one revision, immutable: a service swaps the snapshot it uses for the next one whole,
+/// so that no call ever sees half of a change.
+/// </summary>
+public sealed class PartnerSnapshot
+{
+    private PartnerSnapshot(ulong revision, DateTimeOffset takenAt, FrozenDictionary<string, RegisteredPartner> partners)
+    {
+        Revision = revision;
+        TakenAt = takenAt;
+        Partners = partners;
+    }
+
+    public static PartnerSnapshot Empty { get; } = new(0, DateTimeOffset.MinValue, FrozenDictionary<string, RegisteredPartner>.Empty);
+
+    /// <summary>The registry revision: every change makes a higher one.</summary>
+    public ulong Revision { get; }
+
+    public DateTimeOffset TakenAt { get; }
+
+    /// <summary>Every partner in every state, by id.</summary>
+    public FrozenDictionary<string, RegisteredPartner> Partners { get; }
+
+    /// <summary>The partners on the exchange (approved).</summary>
+    public IEnumerable<RegisteredPartner> Admitted => Partners.Values.Where(p => p.IsAdmitted);
+
+    /// <summary>The partner if it is on the exchange, else null (unknown, pending, rejected, suspended or revoked).</summary>
+    public RegisteredPartner? FindAdmitted(string id) => Partners.GetValueOrDefault(id) is { IsAdmitted: true } partner ? partner : null;
+
+    public static PartnerSnapshot From(RegistrySnapshot snapshot) => new(
+        snapshot.Revision,
+        snapshot.TakenAt?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow,
+        snapshot.Partners.Select(RegisteredPartner.From).ToFrozenDictionary(p => p.Id, StringComparer.Ordinal));
+}
