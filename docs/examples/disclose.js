@@ -56,7 +56,7 @@ function request(withHolder) {
     subject: { pseudonym: subject },
     purpose: 'PURPOSE_SAFETY_ASSESSMENT',
     categories: ['DATA_CATEGORY_INCIDENT'],
-    legalBasis: { id: 'bpg-4-3' },
+    legalBasis: { id: 'bpg-4-x' },
     requester: { role: 'veiligheidsbeoordelaar', professionalId: 'vt-4411' },
   };
   return new Promise((resolve) => client.Request(ask, metadata(withHolder), { deadline: Date.now() + 30_000 },

@@ -108,7 +108,8 @@ public sealed class InvolvementsService(
         violations.ThrowIfAny();
 
         var recipient = new Actor { OrganisationId = caller.OrganisationId, Role = request.Requester.Role, ProfessionalId = request.Requester.ProfessionalId };
-        var permitted = await DecideLookupAsync(recipient, subject, request.LegalBasis.Id, context.CancellationToken);
+        // Usually no basis is cited: each holder tells under its own task, which the policy chooses.
+        var permitted = await DecideLookupAsync(recipient, subject, request.LegalBasis?.Id ?? string.Empty, context.CancellationToken);
         var response = new LookupResponse();
         foreach (var involvement in involvements.ActiveWith(subject, time.GetUtcNow())
                      .Where(i => i.OrganisationId != caller.OrganisationId)

@@ -70,8 +70,10 @@ public sealed class ExternalClientTests(RunningExchange exchange)
     {
         const string Lookup = """
             lookup() {
+              basis=""
+              if [ -n "${1:-}" ]; then basis=", \"legalBasis\": {\"id\": \"$1\"}"; fi
               exchange vt-mwb "$VT_TOKEN" exchange.v1.Involvements/Lookup --data @- <<JSON
-            {"subject": {"pseudonym": "$LEO_AT_VT"}, "requester": {"role": "veiligheidsbeoordelaar", "professionalId": "vt-4411"}, "legalBasis": {"id": "$1"}}
+            {"subject": {"pseudonym": "$LEO_AT_VT"}, "requester": {"role": "veiligheidsbeoordelaar", "professionalId": "vt-4411"}$basis}
             JSON
             }
             LEO_AT_VT=$(exchange vt-mwb "$VT_TOKEN" exchange.v1.Pseudonyms/Resolve --data '{"bsn": "111222333"}' | jq -r .subject.pseudonym)
@@ -79,7 +81,8 @@ public sealed class ExternalClientTests(RunningExchange exchange)
             """;
 
         var refusal = await RefusalAsync(Lookup + "\nlookup wpg-19");
-        var permitted = await Shell.RunAsync(Guide.Prelude + "\n" + Lookup + "\nlookup avg-6-1-e", exchange.Environment);
+        // Citing no basis is the usual lookup: each holder tells of its involvement under its own task.
+        var permitted = await Shell.RunAsync(Guide.Prelude + "\n" + Lookup + "\nlookup", exchange.Environment);
 
         Assert.Equal(("permission_denied", "BASIS_NOT_APPLICABLE"), (refusal.Code, refusal.Reason));
         Assert.True(permitted.ExitCode == 0, permitted.ToString());

@@ -24,7 +24,7 @@ public sealed class IntegratingGuideTests(RunningExchange exchange)
         Assert.Contains("\"@type\": \"type.googleapis.com/police.v1.DomesticViolenceIncident\"", output, StringComparison.Ordinal);
         // grpc-js: the refusal decoded from google.rpc.Status, then the same permitted disclosure.
         Assert.Contains("{\"without_holder\":{\"code\":\"INVALID_ARGUMENT\",\"reason\":\"INVALID_ARGUMENT\",\"fields\":[\"exchange-holder\"]}}", output, StringComparison.Ordinal);
-        Assert.Contains("{\"decision\":\"DECISION_PERMIT\",\"legal_basis\":\"bpg-4-3\",\"records\":[\"police.v1.DomesticViolenceIncident\"", output, StringComparison.Ordinal);
+        Assert.Contains("{\"decision\":\"DECISION_PERMIT\",\"legal_basis\":\"bpg-4-x\",\"records\":[\"police.v1.DomesticViolenceIncident\"", output, StringComparison.Ordinal);
         // The refused lookup, its reason read with buf convert.
         Assert.Contains("permission_denied\n{\"reason\":\"BASIS_NOT_APPLICABLE\",\"domain\":\"exchange.nl\"", output, StringComparison.Ordinal);
     }

@@ -123,6 +123,18 @@ public sealed class InvolvementsServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lookup_that_cites_no_basis_is_decided_under_the_one_the_policy_chooses()
+    {
+        var request = Lookup("swt-tilburg", Nora);
+        request.LegalBasis = null;
+
+        var answer = await _index.Service.Lookup(request, new CallFrom("swt-tilburg"));
+
+        Assert.Equal(Decision.Permit, answer.Receipt.Decision);
+        Assert.Equal(string.Empty, Assert.Single(_index.Authority.Decisions).LegalBasis.Id);
+    }
+
+    [Fact]
     public async Task An_ended_involvement_no_longer_counts()
     {
         var involvement = await Register("vt-mwb", Purpose.SafetyAssessment, "Team Onderzoek", Nora);
