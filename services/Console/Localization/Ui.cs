@@ -116,6 +116,7 @@ public sealed class Ui(IOptions<ConsoleOptions> options)
         EntryKind.OfficerRead => ("Inzage door FG", "Officer's read"),
         EntryKind.ListReview => ("Gecontroleerd", "Marked reviewed"),
         EntryKind.SignalReview => ("Signaal beoordeeld", "Signal reviewed"),
+        EntryKind.HolderDecision => ("Besluit van de houder", "Holder's decision"),
         _ => ("—", "—"),
     });
 

@@ -122,6 +122,37 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_social_teams_officer_sees_who_weighed_the_Raads_request_under_bw_1_240_and_why()
+    {
+        var ledger = await fixture.LedgerAsync();
+        var decided = Assert.Single(ledger, e => e.Kind == EntryKind.HolderDecision && e.HolderDecisionId == Story.HolderDecisionId);
+        var release = Assert.Single(ledger, e => e.Kind == EntryKind.Release && e.HolderDecisionId == Story.HolderDecisionId);
+        var page = await fixture.LoginAsync(DemoPartners.SocialTeam);
+
+        await page.GotoAsync(fixture.Url($"/vermelding/{decided.Sequence}?doel=RegularReview"));
+        await page.WaitForSelectorAsync("dl.details");
+        Assert.Contains("Besluit van de houder", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        var decision = await page.Locator("dl.details").InnerTextAsync();
+        Assert.Contains("sociaal werker professional sw-0042", decision, StringComparison.Ordinal);
+        Assert.Contains(LeoAndNora.HolderReason, decision, StringComparison.Ordinal);
+        Assert.Contains("HOLDER_APPROVED", decision, StringComparison.Ordinal);
+
+        await page.GotoAsync(fixture.Url($"/vermelding/{release.Sequence}?doel=RegularReview"));
+        await page.WaitForSelectorAsync("dl.details");
+        var released = await page.Locator("dl.details").InnerTextAsync();
+        Assert.Contains("Burgerlijk Wetboek boek 1, art. 240", released, StringComparison.Ordinal);
+        Assert.Contains("sociaal werker professional sw-0042", released, StringComparison.Ordinal);
+        Assert.Contains("De grondslag is een recht van de houder", released, StringComparison.Ordinal);
+        await ConsoleFixture.ScreenshotAsync(page, "release-weighed-by-the-holder");
+
+        await page.GotoAsync(fixture.Url("/controle?lijst=weighed-basis"));
+        var listed = page.Locator("tbody tr", new PageLocatorOptions { Has = page.Locator($"a[href^='/vermelding/{release.Sequence}?']") });
+        Assert.Contains("Gewogen door", await listed.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("sw-0042", await listed.InnerTextAsync(), StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task An_officer_searches_opens_an_entry_sees_its_proof_verified_in_the_page_and_checks_the_download_offline()
     {
         var page = await fixture.LoginAsync(Vt);

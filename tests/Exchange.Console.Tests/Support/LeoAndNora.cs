@@ -4,6 +4,9 @@ using Exchange.Contracts.VeiligThuis.V1;
 using Exchange.Testing;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using PublishSupportPlanRequest = Exchange.Contracts.SocialTeam.V1.PublishSupportPlanRequest;
+using SocialTeamSignals = Exchange.Contracts.SocialTeam.V1.SocialTeamSignals;
+using SupportPlan = Exchange.Contracts.SocialTeam.V1.SupportPlan;
 using VtAssessment = Exchange.Contracts.VeiligThuis.V1.SafetyAssessment;
 
 namespace Exchange.Console.Tests.Support;
@@ -14,7 +17,8 @@ public sealed record StoryFacts(
     IReadOnlyDictionary<string, string[]> Pseudonyms,
     string DenialDecisionId,
     string ShelterBreakGlassDecisionId,
-    string BreakGlassDecisionId)
+    string BreakGlassDecisionId,
+    string HolderDecisionId)
 {
     public const int Leo = 0, Nora = 1;
 
@@ -24,12 +28,15 @@ public sealed record StoryFacts(
 
 /// <summary>
 /// The acceptance scenario (SCENARIO.md) up to the morning of step 10, played through the gateway as the
-/// scenario system test plays it: steps 2 to 5, 7, 8 and 9 (step 6 is being reworked by another track and
-/// is left out). Each step checks only that it happened; the scenario test checks what each partner got.
+/// scenario system test plays it: steps 2 to 9. Each step checks only that it happened; the scenario test checks
+/// what each partner got.
 /// </summary>
 public static class LeoAndNora
 {
     public const string Agent = "agent-4410";
+
+    /// <summary>Why the social team's professional approved the Raad's request (step 6).</summary>
+    public const string HolderReason = "The Raad needs it to judge the children's safety; Leo was told the Raad asks.";
 
     private static readonly string[] Bsns = ["111222333", "123456782", "234567892", "345678904", "456789017"];
     private static readonly int[] Children = [2, 3, 4];
@@ -101,6 +108,35 @@ public static class LeoAndNora
             },
         });
 
+        // Step 6: the Raad asks the social team about Leo's addiction under BW 1:240, a right of the team that its
+        // professional weighs: the request waits until sw-0042 approves it with a reason.
+        await new SocialTeamSignals.SocialTeamSignalsClient(team.Channel).PublishSupportPlanAsync(new PublishSupportPlanRequest
+        {
+            Header = team.Header("sw-0042", [Family(team)[StoryFacts.Leo]], new Source { Kind = SourceKind.Interview }),
+            Plan = new SupportPlan
+            {
+                Person = Ref(Family(team)[StoryFacts.Leo]),
+                Addiction = "Alcohol; in outpatient treatment since September.",
+                AgreedAt = Now(),
+            },
+        });
+        var asked = await raad.RequestAsync(team.Id, new DisclosureRequest
+        {
+            Subject = Ref(Family(raad)[StoryFacts.Leo]),
+            Purpose = Purpose.ChildProtectionInvestigation,
+            LegalBasis = new LegalBasisRef { Id = "bw-1-240" },
+            Categories = { DataCategory.Involvement, DataCategory.Health },
+            Requester = raad.Professional("raadsonderzoeker", "rvdk-113"),
+            Explanation = "Raadsonderzoek: is the father's drinking a risk to the children?",
+        });
+        Assert.Equal(Decision.HolderDecisionRequired, asked.Receipt.Decision);
+        await new HolderDecisions.HolderDecisionsClient(team.Channel).ApproveAsync(new ApproveRequest
+        {
+            HolderDecisionId = asked.Receipt.HolderDecisionId,
+            Professional = team.Professional("sociaal werker", "sw-0042"),
+            Reason = HolderReason,
+        });
+
         // Step 7: a social-team worker asks the police for the incident narrative: denied.
         var denial = await Assert.ThrowsAsync<RpcException>(() => team.RequestAsync(police.Id, new DisclosureRequest
         {
@@ -149,7 +185,7 @@ public static class LeoAndNora
         Assert.True(assessment.Receipt.BreakGlass);
         Assert.NotEqual(Decision.Deny, assessment.Receipt.Decision);
 
-        return new StoryFacts(Bsns, people, denialId, shelter.Receipt.DecisionId, assessment.Receipt.DecisionId);
+        return new StoryFacts(Bsns, people, denialId, shelter.Receipt.DecisionId, assessment.Receipt.DecisionId, asked.Receipt.HolderDecisionId);
     }
 
     private static SubjectRef Ref(string pseudonym) => new() { Pseudonym = pseudonym };
