@@ -1,8 +1,9 @@
 using Exchange.Contracts.V1;
+using Exchange.Topology;
 
 namespace Exchange.Testing;
 
-/// <summary>The four partners of the acceptance scenario.</summary>
+/// <summary>The partners of the acceptance scenario, as deploy/partners/*.yaml (the launcher's source) describes them.</summary>
 public static class DemoPartners
 {
     public const string Police = "politie-zwb";
@@ -11,10 +12,5 @@ public static class DemoPartners
     public const string SocialTeam = "swt-tilburg";
 
     public static IReadOnlyList<(string Id, string Name, Domain Domain)> All { get; } =
-    [
-        (Police, "Politie eenheid Zeeland-West-Brabant", Domain.Police),
-        (VeiligThuis, "Veilig Thuis Midden- en West-Brabant", Domain.VeiligThuis),
-        (ChildProtection, "Raad voor de Kinderbescherming regio Zuidwest", Domain.ChildProtection),
-        (SocialTeam, "Sociaal wijkteam Tilburg", Domain.SocialTeam),
-    ];
+        [.. ExchangeTopology.DemoPartners(Repository.Path("deploy", "partners")).Select(p => (p.Id, p.Name, p.Domain))];
 }
