@@ -32,9 +32,9 @@ try
         Console.WriteLine($"  {partner.Id,-16} {partner.Name}");
     }
 
-    Console.WriteLine($"Privacy officers log in to the console at {ConsoleProcess.Url(layout)} as fg.<partner id>; passwords in {Path.Combine(layout.Secrets, "console-users")}");
+    Console.WriteLine($"Privacy officers log in to the console at {manifest.Services["console"]} as fg.<partner id>; passwords in {Path.Combine(layout.DataRoot, "secrets", "console-users")}");
     Console.WriteLine($"Endpoints and credentials: {layout.Manifest}");
-    Console.WriteLine($"Service logs: {layout.Logs}");
+    Console.WriteLine($"Service logs: {manifest.Logs}");
     Console.WriteLine("Press Ctrl-C to stop.");
 
     var stopped = exchange.FirstStopAsync();
@@ -42,7 +42,7 @@ try
     if (stopped.IsCompleted && !stop.IsCancellationRequested)
     {
         var why = await stopped;
-        Console.Error.WriteLine($"{why.Name} stopped unexpectedly ({why.Reason}); stopping the exchange. See {layout.Logs}.");
+        Console.Error.WriteLine($"{why.Name} stopped unexpectedly ({why.Reason}); stopping the exchange. See {Path.Combine(layout.DataRoot, "logs")}.");
         return 1;
     }
 }

@@ -1,4 +1,5 @@
 using Exchange.Contracts.V1;
+using Exchange.Topology;
 
 namespace Exchange.Testing;
 
@@ -12,11 +13,5 @@ public static class DemoPartners
     public const string YouthProtection = "jb-brabant";
 
     public static IReadOnlyList<(string Id, string Name, Domain Domain)> All { get; } =
-    [
-        (Police, "Politie eenheid Zeeland-West-Brabant", Domain.Police),
-        (VeiligThuis, "Veilig Thuis Midden- en West-Brabant", Domain.VeiligThuis),
-        (ChildProtection, "Raad voor de Kinderbescherming regio Zuidwest", Domain.ChildProtection),
-        (SocialTeam, "Sociaal wijkteam Tilburg", Domain.SocialTeam),
-        (YouthProtection, "Jeugdbescherming Brabant", Domain.YouthProtection),
-    ];
+        [.. ExchangeTopology.DemoPartners(Repository.Path("deploy", "partners")).Select(p => (p.Id, p.Name, p.Domain))];
 }

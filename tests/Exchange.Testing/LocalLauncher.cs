@@ -39,7 +39,7 @@ public sealed class LocalLauncher : IAsyncDisposable
         {
             StartInfo = new ProcessStartInfo("dotnet")
             {
-                ArgumentList = { LauncherAssembly(), "--data", data.Path, "--base-port", FreePorts.Range(20).ToString(global::System.Globalization.CultureInfo.InvariantCulture) },
+                ArgumentList = { LauncherAssembly(), "--data", data.Path, "--base-port", FreePorts.Range(Exchange.Topology.ExchangeTopology.PortCount).ToString(global::System.Globalization.CultureInfo.InvariantCulture) },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,

@@ -2,6 +2,7 @@ using Exchange.Client;
 using System.Globalization;
 using Exchange.Identity;
 using Exchange.ServiceDefaults.Security;
+using Exchange.Topology;
 using Microsoft.Extensions.Logging;
 
 namespace Exchange.Testing;
@@ -9,14 +10,9 @@ namespace Exchange.Testing;
 /// <summary>A partner organisation as the tests know it.</summary>
 public sealed record TestPartner(string Id, string Name, string Domain)
 {
-    /// <summary>The four demo partners of the acceptance scenario (deploy/partners/*.yaml).</summary>
+    /// <summary>The demo partners of the acceptance scenario, read from deploy/partners/*.yaml.</summary>
     public static readonly IReadOnlyList<TestPartner> Demo =
-    [
-        new("politie-zwb", "Politie eenheid Zeeland-West-Brabant", "police"),
-        new("vt-mwb", "Veilig Thuis Midden- en West-Brabant", "veilig-thuis"),
-        new("rvdk-zuidwest", "Raad voor de Kinderbescherming regio Zuidwest", "child-protection"),
-        new("swt-tilburg", "Sociaal wijkteam Tilburg", "social-team"),
-    ];
+        [.. DemoPartners.All.Select(p => new TestPartner(p.Id, p.Name, DomainNames.ToName(p.Domain)))];
 }
 
 /// <summary>
@@ -33,10 +29,10 @@ public sealed record TestPartner(string Id, string Name, string Domain)
 /// </summary>
 public sealed class TestIdentity : IAsyncDisposable
 {
-    private readonly TempDirectory _directory;
+    private readonly TempDirectory? _directory;
     private readonly TestPki _pki;
 
-    private TestIdentity(RunningService service, TempDirectory directory, TestPki pki)
+    private TestIdentity(RunningService service, TempDirectory? directory, TestPki pki)
     {
         Service = service;
         _directory = directory;
@@ -97,6 +93,13 @@ public sealed class TestIdentity : IAsyncDisposable
         return new TestIdentity(service, directory, pki);
     }
 
+    /// <summary>
+    /// The identity service of a harness's topology, started with <paramref name="settings"/> (the topology's, perhaps
+    /// with more clients); its keys and database are in the topology's data directory.
+    /// </summary>
+    public static async Task<TestIdentity> StartAsync(ExchangeProcess process, IReadOnlyDictionary<string, string?> settings, TestPki pki, ILoggerProvider? logs = null) =>
+        new(await InProcessServices.StartAsync(process, settings, logs), null, pki);
+
     /// <summary>Settings that register one more system client (index <paramref name="index"/> in Identity:Clients).</summary>
     public static IReadOnlyDictionary<string, string?> SystemClient(
         int index, string clientId, TestPartner partner, string certificatePath, IReadOnlyList<string> scopes, TimeSpan? lifetime = null)
@@ -135,7 +138,7 @@ public sealed class TestIdentity : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Service.DisposeAsync();
-        _directory.Dispose();
+        _directory?.Dispose();
     }
 
 }

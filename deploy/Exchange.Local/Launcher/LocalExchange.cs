@@ -1,4 +1,7 @@
 using Exchange.Client.Local;
+using Exchange.Contracts.Registry.V1;
+using Exchange.Registry.Client.Administration;
+using Exchange.Topology;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -27,36 +30,37 @@ public sealed class LocalExchange(LocalLayout layout, TextWriter output) : IAsyn
     public async Task<LocalManifest> StartAsync(CancellationToken cancellationToken)
     {
         TakeLock();
-        var partners = PartnerFile.LoadDirectory(layout.PartnerFiles);
-        LocalSecrets.Ensure(layout, partners);
-        var plan = ServicePlan.Build(layout, partners);
-        RequireFreePorts(plan);
+        var topology = layout.Topology();
+        TopologyCredentials.Ensure(topology);
+        RequireFreePorts(topology.Processes);
 
-        foreach (var spec in plan)
+        foreach (var process in topology.StartOrder)
         {
-            var process = ChildProcess.Start(
-                spec.Name,
-                layout.Assembly(spec.ProjectDirectory, spec.AssemblyName),
-                spec.Environment,
-                Path.Combine(layout.Logs, spec.Name + ".log"));
-            _processes.Add(process);
-            var handler = spec.Url.Scheme == Uri.UriSchemeHttps ? GatewayHandler(partners[0]) : null;
-            await HealthProbe.WaitAsync(process, spec.Url, handler, TimeSpan.FromSeconds(60), cancellationToken);
-            await output.WriteLineAsync($"  {spec.Name,-16} {spec.Url}");
+            var child = ChildProcess.Start(
+                process.Name,
+                layout.Assembly(process),
+                topology.For(process).ToEnvironment(),
+                Path.Combine(topology.Logs, process.Name + ".log"));
+            _processes.Add(child);
+            var handler = process.IsHttps ? MutualTls(topology) : null;
+            await HealthProbe.WaitAsync(child, process.Url, handler, TimeSpan.FromSeconds(60), cancellationToken);
+            await output.WriteLineAsync($"  {process.Name,-16} {process.Url}");
         }
 
-        var issuer = ServicePlan.Identity(layout);
+        var issuer = topology.Issuer;
         var manifest = new LocalManifest(
-            ServicePlan.Gateway(layout).ToString(),
-            layout.CaCertificate,
+            topology.Require(ExchangePart.Gateway).Url.ToString(),
+            topology.Pki.CaCertificatePath,
             new IdentityManifest(issuer.ToString(), new Uri(issuer, "connect/token").ToString(), ExchangeClaims.ApiAudience),
-            plan.ToDictionary(s => s.Name, s => s.Url.ToString()),
-            new LedgerManifest(plan.Single(s => s.Name == "policy").Environment["Ledger__SqlitePath"], plan.Single(s => s.Name == "policy").Environment["Ledger__SigningKeyPath"]),
-            [.. partners.Select(p => Partner(p))],
-            layout.Logs,
+            topology.Processes.ToDictionary(p => p.Name, p => p.Url.ToString()),
+            new LedgerManifest(topology.LedgerDatabase, topology.LedgerSigningKey),
+            [.. topology.Partners.Select(p => Partner(topology, p))],
+            topology.Logs,
             _processes.ToDictionary(p => p.Name, p => p.Id))
         {
-            Registry = ServicePlan.RegistryManifest(layout),
+            Registry = new RegistryManifest(
+                topology.Require(ExchangePart.Registry).Url.ToString(),
+                [.. RegistryAdministrators.LocalClients.Select(c => new ClientManifest(c, topology.Pki.ClientCertificatePath(c), topology.Pki.ClientKeyPath(c), [ExchangeScopes.RegistryAdmin]))]),
         };
         manifest.Write(layout.Manifest);
         return manifest;
@@ -125,43 +129,44 @@ public sealed class LocalExchange(LocalLayout layout, TextWriter output) : IAsyn
         File.Delete(layout.Manifest);
     }
 
-    /// <summary>Refuses to start when any port of the plan is taken, e.g. by services a crashed launcher left behind.</summary>
-    private static void RequireFreePorts(IEnumerable<ServiceSpec> plan)
+    /// <summary>Refuses to start when any port of the exchange is taken, e.g. by services a crashed launcher left behind.</summary>
+    private static void RequireFreePorts(IEnumerable<ExchangeProcess> processes)
     {
-        foreach (var spec in plan)
+        foreach (var process in processes)
         {
             try
             {
-                using var listener = new TcpListener(IPAddress.Loopback, spec.Url.Port);
+                using var listener = new TcpListener(IPAddress.Loopback, process.Url.Port);
                 listener.Start();
             }
             catch (SocketException)
             {
                 throw new InvalidOperationException(
-                    $"Port {spec.Url.Port.ToString(CultureInfo.InvariantCulture)} for {spec.Name} is in use: another exchange (or another program) holds it. " +
+                    $"Port {process.Url.Port.ToString(CultureInfo.InvariantCulture)} for {process.Name} is in use: another exchange (or another program) holds it. " +
                     "Stop it, or start with another --base-port.");
             }
         }
     }
 
-    private PartnerManifest Partner(PartnerFile partner)
+    private static PartnerManifest Partner(ExchangeTopology topology, PartnerApplication partner)
     {
-        var reviewer = LocalLayout.ReviewerClient(partner.Id);
-        var officer = LocalLayout.PrivacyOfficer(partner.Id);
+        var reviewer = ExchangeTopology.ReviewerClient(partner.Id);
+        var officer = ExchangeTopology.PrivacyOfficer(partner.Id);
         return new PartnerManifest(
             partner.Id,
             partner.Name,
-            partner.Domain,
-            layout.PartnerCertificate(partner.Id),
-            layout.PartnerKey(partner.Id),
+            DomainNames.ToName(partner.Domain),
+            topology.Pki.ClientCertificatePath(partner.Id),
+            topology.Pki.ClientKeyPath(partner.Id),
             partner.Id,
             ExchangeScopes.Partner,
-            new ClientManifest(reviewer, layout.PartnerCertificate(reviewer), layout.PartnerKey(reviewer), [ExchangeScopes.LedgerReview]),
-            new ConsoleUserManifest(officer, layout.ConsolePassword(officer)));
+            new ClientManifest(reviewer, topology.Pki.ClientCertificatePath(reviewer), topology.Pki.ClientKeyPath(reviewer), [ExchangeScopes.LedgerReview]),
+            new ConsoleUserManifest(officer, topology.ConsolePassword(officer)));
     }
 
-    private SocketsHttpHandler GatewayHandler(PartnerFile partner) =>
+    /// <summary>TLS that trusts only the exchange CA, presenting the first demo partner's certificate (the gateway admits partners only).</summary>
+    private static SocketsHttpHandler MutualTls(ExchangeTopology topology) =>
         HealthProbe.MutualTls(
-            X509CertificateLoader.LoadCertificateFromFile(layout.CaCertificate),
-            X509Certificate2.CreateFromPemFile(layout.PartnerCertificate(partner.Id), layout.PartnerKey(partner.Id)));
+            topology.Pki.LoadCaCertificate(),
+            X509Certificate2.CreateFromPemFile(topology.Pki.ClientCertificatePath(topology.Partners[0].Id), topology.Pki.ClientKeyPath(topology.Partners[0].Id)));
 }

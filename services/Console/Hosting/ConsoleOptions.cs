@@ -29,6 +29,9 @@ public sealed record ConsoleOptions
     /// <summary>The policy bundle: legal bases with their articles, purposes, agreements.</summary>
     public string? PolicyBundleDirectory { get; init; }
 
+    /// <summary>Where the session cookies' data-protection keys persist; without it sessions end with the process.</summary>
+    public string? KeysDirectory { get; init; }
+
     /// <summary>IANA time zone every time is shown in.</summary>
     public string TimeZone { get; init; } = "Europe/Amsterdam";
 

@@ -63,7 +63,7 @@ public static class ConsoleServiceExtensions
 
         // Session cookies outlive a process restart only with persisted keys; without a directory they die with it.
         var dataProtection = services.AddDataProtection().SetApplicationName("exchange-console");
-        if (builder.Configuration["Console:KeysDirectory"] is { Length: > 0 } keys)
+        if (builder.Configuration[$"{ConsoleOptions.Section}:{nameof(ConsoleOptions.KeysDirectory)}"] is { Length: > 0 } keys)
         {
             dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
         }

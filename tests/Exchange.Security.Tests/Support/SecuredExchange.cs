@@ -1,24 +1,17 @@
 using Exchange.Client;
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Exchange.ChildProtection;
 using Exchange.Gateway;
-using Exchange.Index;
-using Exchange.Police;
-using Exchange.ServiceDefaults.Hosting;
+using Exchange.Identity;
 using Exchange.ServiceDefaults.Security;
-using Exchange.SocialTeam;
 using Exchange.Testing;
-using Exchange.VeiligThuis;
+using Exchange.Topology;
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Builder;
 
 namespace Exchange.Security.Tests.Support;
 
 /// <summary>
-/// The exchange as partners meet it, in this process but over real sockets: the identity service
+/// The exchange as partners meet it, from the launcher's topology, in this process but over real sockets: the identity service
 /// (HTTPS, tls_client_auth), the index and the four domain services (h2c on loopback, each checking
 /// tokens again), and the gateway (mTLS with the test CA and its CRL). The policy service is absent on
 /// purpose: a call that got that far would fail closed, and these tests are about getting that far.
@@ -48,14 +41,24 @@ public sealed class SecuredExchange : IAsyncLifetime
     private TestIdentity? _identity;
     private RunningService? _gateway;
 
+    public SecuredExchange()
+    {
+        // Nothing listens at the policy address (port 9, discard): a call that got as far as asking for a decision fails closed.
+        Topology = TestTopology.Create(Pki, _data.Path, ["identity", "policy", "index", .. TestTopology.Nodes, "gateway"],
+            name => name == "policy" ? 9 : FreePorts.Next());
+    }
+
     public TestPki Pki { get; } = new();
+
+    /// <summary>The exchange these tests run: the launcher's topology, without a policy service.</summary>
+    public ExchangeTopology Topology { get; }
 
     public BackendCalls Backend { get; } = new();
 
     /// <summary>Every service's log lines.</summary>
     public CapturingLogs Logs { get; } = new();
 
-    public byte[] PseudonymKey { get; } = RandomNumberGenerator.GetBytes(32);
+    public byte[] PseudonymKey => TopologyCredentials.PseudonymKey(Topology);
 
     public TestIdentity Identity => _identity ?? throw new InvalidOperationException("not started");
 
@@ -65,9 +68,11 @@ public sealed class SecuredExchange : IAsyncLifetime
 
     public RunningService Index => _services[0];
 
+    /// <summary>The domain service holding each demo partner's data, by organisation id.</summary>
     public IReadOnlyDictionary<string, RunningService> Nodes { get; private set; } = new Dictionary<string, RunningService>();
 
-    public string ConsolePassword { get; } = Convert.ToBase64String(RandomNumberGenerator.GetBytes(18));
+    /// <summary>The console user's password (the topology writes one per privacy officer).</summary>
+    public string ConsolePassword => File.ReadAllText(Topology.ConsolePassword(ConsoleUserName)).Trim();
 
     /// <summary>The privacy officers' system's own certificate: CN vt-mwb, a key of its own.</summary>
     public X509Certificate2 PrivacyOfficerCertificate { get; private set; } = null!;
@@ -80,83 +85,48 @@ public sealed class SecuredExchange : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        PrivacyOfficerCertificate = Pki.SystemCertificate(PrivacyOfficerClient, "vt-mwb", "Veilig Thuis Midden- en West-Brabant, FG");
-        var officerPath = Pki.ClientCertificatePath(PrivacyOfficerClient);
+        PrivacyOfficerCertificate = Pki.Directory.LoadClient(PrivacyOfficerClient);
         RevocableCertificate = Pki.SystemCertificate(RevocableClient, "swt-tilburg", "Sociaal wijkteam Tilburg");
-        var revocablePath = Pki.ClientCertificatePath(RevocableClient);
         StreamingCertificate = Pki.SystemCertificate(StreamingClient, "vt-mwb", "Veilig Thuis Midden- en West-Brabant");
-        var passwordFile = _data.File("console-password.txt");
-        await File.WriteAllTextAsync(passwordFile, ConsolePassword);
 
-        var vt = TestPartner.Demo.Single(p => p.Id == "vt-mwb");
-        var police = TestPartner.Demo.Single(p => p.Id == "politie-zwb");
-        var extra = new Dictionary<string, string?>
+        // Besides the topology's clients: a console with a test redirect, a police client with two-second tokens,
+        // and clients with certificates of their own that the tests revoke.
+        var identity = Topology.Require(ExchangePart.Identity);
+        ClientRegistration Client(string clientId, string organisationId, string certificate, TimeSpan? lifetime = null) =>
+            TopologySettings.SystemClient(Topology, clientId, organisationId, organisationId, DomainOf(organisationId), ExchangeScopes.Partner) with
+            {
+                CertificatePaths = [Pki.ClientCertificatePath(certificate)],
+                AccessTokenLifetime = lifetime,
+            };
+        var settings = Topology.For(identity).With<IdentityOptions>(IdentityOptions.Section, o => o with
         {
-            ["Identity:Clients:6:ClientId"] = ConsoleClient,
-            ["Identity:Clients:6:Kind"] = "Console",
-            ["Identity:Clients:6:RedirectUris:0"] = ConsoleRedirect.AbsoluteUri,
-            ["Identity:Clients:6:Scopes:0"] = "openid",
-            ["Identity:Clients:6:Scopes:1"] = ExchangeScopes.LedgerReview,
-            ["Identity:Users:0:UserName"] = ConsoleUserName,
-            ["Identity:Users:0:DisplayName"] = "Functionaris gegevensbescherming VT",
-            ["Identity:Users:0:OrganisationId"] = "vt-mwb",
-            ["Identity:Users:0:PasswordFile"] = passwordFile,
-            ["Identity:Users:0:Scopes:0"] = "openid",
-            ["Identity:Users:0:Scopes:1"] = ExchangeScopes.LedgerReview,
-        };
-        Merge(extra, TestIdentity.SystemClient(4, PrivacyOfficerClient, vt, officerPath, [ExchangeScopes.LedgerReview]));
-        Merge(extra, TestIdentity.SystemClient(
-            5, ShortLivedClient, police, Pki.ClientCertificatePath("politie-zwb"), ExchangeScopes.Partner, TimeSpan.FromSeconds(2)));
-        Merge(extra, TestIdentity.SystemClient(
-            7, RevocableClient, TestPartner.Demo.Single(p => p.Id == "swt-tilburg"), revocablePath, ExchangeScopes.Partner));
-        Merge(extra, TestIdentity.SystemClient(8, StreamingClient, vt, Pki.ClientCertificatePath(StreamingClient), ExchangeScopes.Partner));
-        foreach (var partner in TestPartner.Demo)
-        {
-            Pki.ClientCertificate(partner.Id, partner.Name).Dispose();
-        }
+            Clients =
+            [
+                .. o.Clients,
+                new ClientRegistration
+                {
+                    ClientId = ConsoleClient,
+                    Kind = ClientKind.Console,
+                    RedirectUris = [ConsoleRedirect],
+                    Scopes = ["openid", ExchangeScopes.LedgerReview],
+                },
+                Client(ShortLivedClient, "politie-zwb", "politie-zwb", TimeSpan.FromSeconds(2)),
+                Client(RevocableClient, "swt-tilburg", RevocableClient),
+                Client(StreamingClient, "vt-mwb", StreamingClient),
+            ],
+        }).ToSettings().ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        _identity = await TestIdentity.StartAsync(identity, settings, Pki, Logs);
 
-        _identity = await TestIdentity.StartAsync(Pki, TestPartner.Demo, extra, Logs);
-
-        // Nothing listens at the policy address: a call that got as far as asking for a decision fails closed.
-        const string NoPolicy = "http://127.0.0.1:9";
-        var nodeAddresses = TestPartner.Demo.ToDictionary(p => p.Id, _ => FreePorts.NextHttp(), StringComparer.Ordinal);
-        var indexAddress = FreePorts.NextHttp();
-        var index = new Dictionary<string, string?>
-        {
-            ["Endpoint:Url"] = indexAddress.ToString(),
-            ["Index:DataDirectory"] = _data.Subdirectory("index"),
-            ["Index:PolicyAddress"] = NoPolicy,
-        };
-        for (var i = 0; i < TestPartner.Demo.Count; i++)
-        {
-            var partner = TestPartner.Demo[i];
-            index[$"Index:Partners:{i}:Id"] = partner.Id;
-            index[$"Index:Partners:{i}:Name"] = partner.Name;
-            index[$"Index:Partners:{i}:Domain"] = DomainNames.Parse(partner.Domain).ToString();
-            index[$"Index:Partners:{i}:NodeAddress"] = nodeAddresses[partner.Id].ToString();
-        }
-
-        _services.Add(await StartBackendAsync("exchange-index", typeof(IndexServiceExtensions), index, b => b.AddIndexService(), a => a.MapIndexService()));
+        _services.Add(await StartBackendAsync(Topology.Require(ExchangePart.Index)));
         var nodes = new Dictionary<string, RunningService>(StringComparer.Ordinal);
-        foreach (var partner in TestPartner.Demo)
+        foreach (var process in Topology.Processes.Where(p => p.Part == ExchangePart.Node))
         {
-            var settings = new Dictionary<string, string?>
-            {
-                ["Endpoint:Url"] = nodeAddresses[partner.Id].ToString(),
-                ["Node:Organisations:0"] = partner.Id,
-                ["Node:DataDirectory"] = _data.Subdirectory(partner.Id),
-                ["Node:PolicyAddress"] = NoPolicy,
-                ["Node:IndexAddress"] = indexAddress.ToString(),
-            };
-            var node = partner.Domain switch
-            {
-                "police" => await StartBackendAsync("exchange-police", typeof(PoliceServiceExtensions), settings, b => b.AddPoliceService(), a => a.MapPoliceService()),
-                "veilig-thuis" => await StartBackendAsync("exchange-veiligthuis", typeof(VeiligThuisServiceExtensions), settings, b => b.AddVeiligThuisService(), a => a.MapVeiligThuisService()),
-                "child-protection" => await StartBackendAsync("exchange-childprotection", typeof(ChildProtectionServiceExtensions), settings, b => b.AddChildProtectionService(), a => a.MapChildProtectionService()),
-                _ => await StartBackendAsync("exchange-socialteam", typeof(SocialTeamServiceExtensions), settings, b => b.AddSocialTeamService(), a => a.MapSocialTeamService()),
-            };
+            var node = await StartBackendAsync(process);
             _services.Add(node);
-            nodes[partner.Id] = node;
+            foreach (var partner in Topology.Partners.Where(p => process.Domains.Contains(p.Domain)))
+            {
+                nodes[partner.Id] = node;
+            }
         }
 
         Nodes = nodes;
@@ -174,33 +144,19 @@ public sealed class SecuredExchange : IAsyncLifetime
     /// </summary>
     public async Task<RunningService> StartGatewayAsync(IReadOnlyDictionary<string, string?> overrides)
     {
-        var settings = new Dictionary<string, string?>(Pki.TlsEndpoint(requireClientCertificate: true))
+        var gateway = Topology.Require(ExchangePart.Gateway);
+        var settings = Topology.For(gateway)
+            .With<GatewayOptions>(GatewayOptions.Section, g => g with { PlatformRoutes = [new PlatformRoute { Services = ["ledger.v1.LedgerService"], Address = Index.Address }] })
+            .ToSettings()
+            .ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        Merge(settings, overrides);
+        // A second gateway of a test listens on a port of its own.
+        if (_gateway is not null)
         {
-            ["Gateway:IndexAddress"] = Index.Address.ToString(),
-            ["Gateway:PlatformRoutes:0:Services:0"] = "ledger.v1.LedgerService",
-            ["Gateway:PlatformRoutes:0:Address"] = Index.Address.ToString(),
-        };
-        var i = 0;
-        foreach (var partner in TestPartner.Demo)
-        {
-            var prefix = $"Gateway:Partners:{i++.ToString(CultureInfo.InvariantCulture)}:";
-            settings[prefix + "Id"] = partner.Id;
-            settings[prefix + "Name"] = partner.Name;
-            settings[prefix + "Domain"] = DomainNames.Parse(partner.Domain).ToString();
-            settings[prefix + "ServiceAddress"] = Nodes[partner.Id].Address.ToString();
+            settings["Endpoint:Url"] = "https://127.0.0.1:0";
         }
 
-        Merge(settings, Identity.TokenValidation);
-        Merge(settings, overrides);
-        return await RunningService.StartAsync(
-            "exchange-gateway", typeof(GatewayExtensions), settings,
-            b => b.AddGateway(),
-            a =>
-            {
-                a.MapGrpcHealthChecksService();
-                a.MapGateway();
-            },
-            Logs);
+        return await InProcessServices.StartAsync(gateway, settings, Logs);
     }
 
     /// <summary>A token client for a registered client, authenticating with that client's certificate.</summary>
@@ -264,24 +220,10 @@ public sealed class SecuredExchange : IAsyncLifetime
         _data.Dispose();
     }
 
-    private async Task<RunningService> StartBackendAsync(
-        string name, Type marker, IReadOnlyDictionary<string, string?> settings, Action<WebApplicationBuilder> add, Action<WebApplication> map)
-    {
-        var configuration = new Dictionary<string, string?>(settings) { ["Pseudonyms:Key"] = Convert.ToBase64String(PseudonymKey) };
-        Merge(configuration, Identity.TokenValidation);
-        return await RunningService.StartAsync(
-            name,
-            marker,
-            configuration,
-            add,
-            app =>
-            {
-                Backend.Observe(app);
-                app.MapServiceDefaults();
-                map(app);
-            },
-            Logs);
-    }
+    private Task<RunningService> StartBackendAsync(ExchangeProcess process) =>
+        InProcessServices.StartAsync(process, Topology.Settings(process), Logs, map: Backend.Observe);
+
+    private string DomainOf(string organisationId) => DomainNames.ToName(Topology.Partners.Single(p => p.Id == organisationId).Domain);
 
     private static void Merge(Dictionary<string, string?> target, IReadOnlyDictionary<string, string?> source)
     {

@@ -35,7 +35,7 @@ public sealed class ConformanceKitTests(ConformanceKitTests.Nodes nodes) : IClas
     [Fact]
     public async Task The_exchanges_own_node_on_loopback_without_TLS_fails_nothing_but_is_not_tested_for_TLS()
     {
-        var report = await nodes.RunAsync(nodes.Cluster.Services[DemoPartners.VeiligThuis]);
+        var report = await nodes.RunAsync(nodes.Cluster.NodeOf(DemoPartners.VeiligThuis));
 
         Assert.DoesNotContain(report.Checks, c => c.Outcome == CheckOutcome.Failed);
         Assert.Equal(CheckOutcome.Skipped, Assert.Single(report.Checks, c => c.Id == "tls.registered-certificate").Outcome);

@@ -1,29 +1,18 @@
 using Exchange.Client;
-using System.Globalization;
-using System.Security.Cryptography;
-using Exchange.ChildProtection;
 using Exchange.Contracts.V1;
-using Exchange.Gateway;
-using Exchange.Index;
-using Exchange.Police;
-using Exchange.Policy;
-using Exchange.ServiceDefaults.Hosting;
-using Exchange.ServiceDefaults.Security;
-using Exchange.SocialTeam;
+using Exchange.Node.Hosting;
 using Exchange.Testing;
-using Exchange.VeiligThuis;
+using Exchange.Topology;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Logging;
 
 namespace Exchange.System.Tests.Support;
 
 /// <summary>
-/// The whole exchange on loopback, each service on its own real socket and wired by its own extension
-/// methods: the identity service, index, policy service with an SQLite ledger, the domain services (the GI
-/// on a child-protection service of its own),
-/// and the gateway with mutual TLS. Partners reach it only through the gateway, with their client
-/// certificates and access tokens bound to them; every service checks those tokens again.
+/// The whole exchange on loopback, as the launcher's topology describes it, each service on its own real socket
+/// and wired by its own extension methods: the identity service, index, policy service with an SQLite ledger, the
+/// shared domain services, and the gateway with mutual TLS. Partners reach it only through the gateway, with their
+/// client certificates and access tokens bound to them; every service checks those tokens again.
 /// </summary>
 public sealed class ExchangeCluster : IAsyncDisposable
 {
@@ -37,32 +26,38 @@ public sealed class ExchangeCluster : IAsyncDisposable
     {
         Pki = pki;
         Logs = logs;
+        Topology = TestTopology.Create(pki, _data.Path, ["identity", "policy", "index", .. TestTopology.Nodes, "gateway"]);
     }
 
     public TestPki Pki { get; }
 
     public CapturingLogs Logs { get; }
 
+    public ExchangeTopology Topology { get; }
+
     public string DataDirectory => _data.Path;
 
+    /// <summary>The running services by process name (identity aside): policy, index, police, veiligthuis, …, gateway.</summary>
     public Dictionary<string, RunningService> Services { get; } = [];
 
     public RunningService Policy => Services["policy"];
 
     public RunningService Gateway => Services["gateway"];
 
+    /// <summary>The domain service that holds the data of <paramref name="organisationId"/> (a demo partner).</summary>
+    public RunningService NodeOf(string organisationId) =>
+        Services[Topology.NodeFor(Topology.Partners.Single(p => p.Id == organisationId).Domain).Name];
+
     /// <summary>Veilig Thuis's privacy officers' system: it may read the ledger (exchange.ledger.review), nothing else.</summary>
     public const string LedgerReviewer = "vt-mwb-fg";
 
     public TestIdentity Identity => _identity ?? throw new InvalidOperationException("The exchange has not started.");
 
-    public string LedgerPath => Path.Combine(_data.Path, "ledger", "ledger.db");
+    public string LedgerPath => Topology.LedgerDatabase;
 
-    public Uri IndexAddress { get; } = FreePorts.NextHttp();
+    public Uri IndexAddress => Topology.Require(ExchangePart.Index).Url;
 
-    public Uri PolicyAddress { get; } = FreePorts.NextHttp();
-
-    private readonly string _pseudonymKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+    public Uri PolicyAddress => Topology.Require(ExchangePart.Policy).Url;
 
     /// <summary>
     /// One more Veilig Thuis domain service holding <paramref name="organisationId"/>'s data, configured like the cluster's own
@@ -73,28 +68,17 @@ public sealed class ExchangeCluster : IAsyncDisposable
     public async Task<RunningService> StartVeiligThuisNodeAsync(
         string name, string organisationId, IReadOnlyDictionary<string, string?> settings, Action<WebApplicationBuilder>? add = null, Action<WebApplication>? map = null)
     {
-        var config = new Dictionary<string, string?>(Identity.TokenValidation)
-        {
-            ["Pseudonyms:Key"] = _pseudonymKey,
-            ["Node:Organisations:0"] = organisationId,
-            ["Node:DataDirectory"] = Path.Combine(_data.Path, name),
-            ["Node:PolicyAddress"] = PolicyAddress.ToString(),
-            ["Node:IndexAddress"] = IndexAddress.ToString(),
-        };
+        var process = Topology.NodeFor(Domain.VeiligThuis);
+        var configuration = Topology.For(process)
+            .With<NodeOptions>(NodeOptions.Section, node => node with { Organisations = [organisationId], DataDirectory = Path.Combine(_data.Path, name) })
+            .ToSettings()
+            .ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal);
         foreach (var (setting, value) in settings)
         {
-            config[setting] = value;
+            configuration[setting] = value;
         }
 
-        await Add(name, () => Start(name, typeof(VeiligThuisServiceExtensions), config, b =>
-        {
-            b.AddVeiligThuisService();
-            add?.Invoke(b);
-        }, a =>
-        {
-            map?.Invoke(a);
-            a.MapVeiligThuisService();
-        }));
+        await Add(name, () => InProcessServices.StartAsync(process, configuration, Logs, add, map));
         return Services[name];
     }
 
@@ -167,101 +151,13 @@ public sealed class ExchangeCluster : IAsyncDisposable
 
     private async Task StartServicesAsync()
     {
-        var partners = DemoPartners.All.Select(p => new TestPartner(p.Id, p.Name, DomainNames.ToName(p.Domain))).ToList();
-        Pki.SystemCertificate(LedgerReviewer, DemoPartners.VeiligThuis, "Veilig Thuis Midden- en West-Brabant, FG").Dispose();
-        _identity = await TestIdentity.StartAsync(
-            Pki,
-            partners,
-            TestIdentity.SystemClient(
-                partners.Count, LedgerReviewer, partners.Single(p => p.Id == DemoPartners.VeiligThuis), Pki.ClientCertificatePath(LedgerReviewer), [ExchangeScopes.LedgerReview]),
-            Logs);
-        var key = _pseudonymKey;
-        var index = IndexAddress;
-        var policy = PolicyAddress;
-        var nodes = new Dictionary<Domain, Uri>
+        var identity = Topology.Require(ExchangePart.Identity);
+        _identity = await TestIdentity.StartAsync(identity, Topology.Settings(identity), Pki, Logs);
+        foreach (var process in Topology.StartOrder.Where(p => p.Part is not ExchangePart.Identity))
         {
-            [Domain.Police] = FreePorts.NextHttp(),
-            [Domain.VeiligThuis] = FreePorts.NextHttp(),
-            [Domain.ChildProtection] = FreePorts.NextHttp(),
-            [Domain.SocialTeam] = FreePorts.NextHttp(),
-            [Domain.YouthProtection] = FreePorts.NextHttp(),
-        };
-
-        Dictionary<string, string?> Config(Uri url, params (string Key, string? Value)[] settings)
-        {
-            var config = new Dictionary<string, string?>(Identity.TokenValidation) { ["Endpoint:Url"] = url.ToString(), ["Pseudonyms:Key"] = key };
-            foreach (var (name, value) in settings)
-            {
-                config[name] = value;
-            }
-
-            return config;
+            var settings = Topology.Settings(process);
+            await Add(process.Name, () => InProcessServices.StartAsync(process, settings, Logs));
         }
-
-        void Partners(Dictionary<string, string?> config, string section, Func<Domain, Uri?> address, string addressKey)
-        {
-            for (var i = 0; i < DemoPartners.All.Count; i++)
-            {
-                var (id, name, domain) = DemoPartners.All[i];
-                var n = i.ToString(CultureInfo.InvariantCulture);
-                config[$"{section}:Partners:{n}:Id"] = id;
-                config[$"{section}:Partners:{n}:Name"] = name;
-                config[$"{section}:Partners:{n}:Domain"] = domain.ToString();
-                if (address(domain) is { } uri)
-                {
-                    config[$"{section}:Partners:{n}:{addressKey}"] = uri.ToString();
-                }
-            }
-        }
-
-        var indexConfig = Config(index, ("Index:DataDirectory", Path.Combine(_data.Path, "index")), ("Index:PolicyAddress", policy.ToString()));
-        Partners(indexConfig, "Index", d => nodes[d], "NodeAddress");
-        await Add("index", () => Start("index", typeof(IndexServiceExtensions), indexConfig, b => b.AddIndexService(), a => a.MapIndexService()));
-
-        var policyConfig = Config(
-            policy,
-            ("Policy:BundleDirectory", Repository.Path("policies")),
-            ("Policy:IndexAddress", index.ToString()),
-            ("Ledger:Store", "Sqlite"),
-            ("Ledger:SqlitePath", LedgerPath),
-            ("Ledger:SigningKeyPath", Path.Combine(_data.Path, "ledger", "signing.key")),
-            ("Ledger:Origin", "exchange.test/ledger"));
-        Partners(policyConfig, "Policy", _ => null, string.Empty);
-        await Add("policy", () => Start("policy", typeof(PolicyServiceExtensions), policyConfig, b => b.AddPolicyService(), a => a.MapPolicyService()));
-
-        foreach (var (id, _, domain) in DemoPartners.All)
-        {
-            var config = Config(
-                nodes[domain],
-                ("Node:Organisations:0", id),
-                ("Node:DataDirectory", Path.Combine(_data.Path, id)),
-                ("Node:PolicyAddress", policy.ToString()),
-                ("Node:IndexAddress", index.ToString()));
-            await Add(id, domain switch
-            {
-                Domain.Police => () => Start(id, typeof(PoliceServiceExtensions), config, b => b.AddPoliceService(), a => a.MapPoliceService()),
-                Domain.VeiligThuis => () => Start(id, typeof(VeiligThuisServiceExtensions), config, b => b.AddVeiligThuisService(), a => a.MapVeiligThuisService()),
-                Domain.ChildProtection or Domain.YouthProtection => () => Start(id, typeof(ChildProtectionServiceExtensions), config, b => b.AddChildProtectionService(), a => a.MapChildProtectionService()),
-                _ => () => Start(id, typeof(SocialTeamServiceExtensions), config, b => b.AddSocialTeamService(), a => a.MapSocialTeamService()),
-            });
-        }
-
-        var gatewayConfig = Config(
-            new Uri("https://127.0.0.1:0"),
-            ("Endpoint:CertificatePath", Pki.ServerCertificatePath),
-            ("Endpoint:KeyPath", Pki.ServerKeyPath),
-            ("Endpoint:ClientCaPath", Pki.CaPath),
-            ("Endpoint:ClientRevocationListPath", Pki.RevocationListPath),
-            ("Endpoint:RequireClientCertificate", "true"),
-            ("Gateway:IndexAddress", index.ToString()),
-            ("Gateway:PlatformRoutes:0:Services:0", "ledger.v1.LedgerService"),
-            ("Gateway:PlatformRoutes:0:Address", policy.ToString()));
-        Partners(gatewayConfig, "Gateway", d => nodes[d], "ServiceAddress");
-        await Add("gateway", () => Start("gateway", typeof(GatewayExtensions), gatewayConfig, b => b.AddGateway(), a =>
-        {
-            a.MapGrpcHealthChecksService();
-            a.MapGateway();
-        }));
     }
 
     private async Task Add(string name, Func<Task<RunningService>> start)
@@ -269,15 +165,4 @@ public sealed class ExchangeCluster : IAsyncDisposable
         _starters[name] = start;
         Services[name] = await start();
     }
-
-    private Task<RunningService> Start(string name, Type marker, Dictionary<string, string?> config, Action<WebApplicationBuilder> add, Action<WebApplication> map) =>
-        RunningService.StartAsync(name, marker, config, add, app =>
-        {
-            if (name != "gateway")
-            {
-                app.MapServiceDefaults();
-            }
-
-            map(app);
-        }, Logs);
 }

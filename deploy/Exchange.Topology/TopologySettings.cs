@@ -1,0 +1,238 @@
+using Exchange.Console.Hosting;
+using Exchange.Contracts.Registry.V1;
+using Exchange.Disclosure.Pseudonyms;
+using Exchange.Gateway;
+using Exchange.Identity;
+using Exchange.Index.Hosting;
+using Exchange.Ledger.Checkpoints;
+using Exchange.Ledger.Hosting;
+using Exchange.Node.Hosting;
+using Exchange.Policy.Hosting;
+using Exchange.Registry.Client.Administration;
+using Exchange.Registry.Hosting;
+using Exchange.ServiceDefaults.Hosting;
+using Exchange.ServiceDefaults.Security;
+using Exchange.Topology.Settings;
+
+namespace Exchange.Topology;
+
+/// <summary>
+/// The configuration of every process of an exchange, derived from its <see cref="ExchangeTopology"/>: the one place
+/// where the processes are wired to each other (addresses, certificates, token validation, partners, stores).
+/// </summary>
+public static class TopologySettings
+{
+    /// <summary>Settings that no options type describes.</summary>
+    private const string LogFormat = "Logging:Console:FormatterName";
+    private const string TraceFile = "Telemetry:TraceFile";
+
+    public static ProcessConfiguration For(this ExchangeTopology topology, ExchangeProcess process)
+    {
+        var configuration = new ProcessConfiguration()
+            .Add(EndpointOptions.Section, Endpoint(topology, process))
+            .Set(LogFormat, "simple");
+        if (topology.TraceFiles)
+        {
+            configuration.Set(TraceFile, Path.Combine(topology.Logs, process.Name + ".traces.jsonl"));
+        }
+
+        if (process.Part is not (ExchangePart.Identity or ExchangePart.Console))
+        {
+            configuration
+                .Add(TokenOptions.Section, Tokens(topology))
+                .Add(PseudonymOptions.Section, new PseudonymOptions { KeyFile = topology.PseudonymKeyFile });
+        }
+
+        return process.Part switch
+        {
+            ExchangePart.Identity => configuration.Add(IdentityOptions.Section, Identity(topology)),
+            ExchangePart.Policy => configuration
+                .Add(PolicyOptions.Section, new PolicyOptions
+                {
+                    BundleDirectory = topology.PolicyBundle,
+                    IndexAddress = topology.Require(ExchangePart.Index).Url,
+                    Partners = [.. topology.Partners.Select(p => new PolicyPartner { Id = p.Id, Domain = p.Domain })],
+                })
+                .Add("Ledger", new LedgerOptions
+                {
+                    Store = LedgerStoreKind.Sqlite,
+                    SqlitePath = topology.LedgerDatabase,
+                    SigningKeyPath = topology.LedgerSigningKey,
+                    Origin = topology.LedgerOrigin,
+                }),
+            ExchangePart.Index => configuration.Add(IndexOptions.Section, new IndexOptions
+            {
+                DataDirectory = topology.DataOf(process),
+                PolicyAddress = topology.Require(ExchangePart.Policy).Url,
+                Partners = [.. topology.Partners.Select(p => new IndexPartner
+                {
+                    Id = p.Id,
+                    Name = p.Name,
+                    Domain = p.Domain,
+                    NodeAddress = topology.NodeFor(p.Domain).Url,
+                })],
+            }),
+            ExchangePart.Registry => configuration.Add(RegistryOptions.Section, new RegistryOptions
+            {
+                Store = RegistryStoreKind.Sqlite,
+                SqlitePath = topology.RegistryDatabase,
+                LedgerAddress = topology.Require(ExchangePart.Policy).Url,
+                PkiDirectory = topology.Pki.Root,
+            }),
+            ExchangePart.Node => configuration.Add(NodeOptions.Section, new NodeOptions
+            {
+                DataDirectory = topology.DataOf(process),
+                PolicyAddress = topology.Require(ExchangePart.Policy).Url,
+                IndexAddress = topology.Require(ExchangePart.Index).Url,
+                Organisations = [.. topology.Partners.Where(p => process.Domains.Contains(p.Domain)).Select(p => p.Id)],
+            }),
+            ExchangePart.Gateway => configuration.Add(GatewayOptions.Section, Gateway(topology)),
+            ExchangePart.Console => configuration.Add(ConsoleOptions.Section, Console(topology)),
+            _ => throw new ArgumentOutOfRangeException(nameof(process), process.Part, "unknown part"),
+        };
+    }
+
+    /// <summary>Token validation as every service but the identity service does it.</summary>
+    public static TokenOptions Tokens(ExchangeTopology topology)
+    {
+        var defaults = new TokenOptions();
+        return new TokenOptions
+        {
+            Issuer = topology.Issuer,
+            IssuerCaPath = topology.Pki.CaCertificatePath,
+            ClockSkew = topology.TokenClockSkew ?? defaults.ClockSkew,
+            UnknownKeyRefreshInterval = topology.UnknownKeyRefreshInterval ?? defaults.UnknownKeyRefreshInterval,
+        };
+    }
+
+    /// <summary>
+    /// Loopback h2c for the services behind the gateway; TLS with the exchange CA's server certificate for what is
+    /// reached from outside. The gateway and the registry require client certificates of the exchange CA (partners,
+    /// administrators); the identity service asks for one (systems present theirs, browsers have none).
+    /// </summary>
+    private static EndpointOptions Endpoint(ExchangeTopology topology, ExchangeProcess process)
+    {
+        if (!process.IsHttps)
+        {
+            return new EndpointOptions { Url = process.Url.ToString() };
+        }
+
+        var endpoint = new EndpointOptions
+        {
+            Url = process.Url.ToString(),
+            CertificatePath = topology.Pki.ServerCertificatePath(process.Name),
+            KeyPath = topology.Pki.ServerKeyPath(process.Name),
+        };
+        return process.Part == ExchangePart.Console
+            ? endpoint
+            : endpoint with
+            {
+                ClientCaPath = topology.Pki.CaCertificatePath,
+                ClientRevocationListPath = topology.Pki.RevocationListPath,
+                RequireClientCertificate = process.Part is ExchangePart.Gateway or ExchangePart.Registry,
+            };
+    }
+
+    private static GatewayOptions Gateway(ExchangeTopology topology)
+    {
+        var gateway = new GatewayOptions
+        {
+            IndexAddress = topology.Require(ExchangePart.Index).Url,
+            PlatformRoutes = [new PlatformRoute { Services = ["ledger.v1.LedgerService"], Address = topology.Require(ExchangePart.Policy).Url }],
+            Partners = [.. topology.Partners.Select(p => new PartnerRoute
+            {
+                Id = p.Id,
+                Name = p.Name,
+                Domain = p.Domain,
+                ServiceAddress = topology.NodeFor(p.Domain).Url,
+            })],
+        };
+        return topology.PartnerRate is { } rate
+            ? gateway with { RateLimit = new RateLimitOptions { PermitsPerSecond = rate, Burst = 2 * rate } }
+            : gateway;
+    }
+
+    /// <summary>
+    /// Each partner gets a client for its case system (the partner scopes) and one for its privacy officers (ledger
+    /// review only), each with its own certificate; the registry administrators one each; the console is a public
+    /// PKCE client; each partner's privacy officer is a console user.
+    /// </summary>
+    private static IdentityOptions Identity(ExchangeTopology topology)
+    {
+        var clients = new List<ClientRegistration>();
+        foreach (var partner in topology.Partners)
+        {
+            clients.Add(SystemClient(topology, partner.Id, partner.Id, partner.Name, DomainNames.ToName(partner.Domain), ExchangeScopes.Partner));
+            clients.Add(SystemClient(topology, ExchangeTopology.ReviewerClient(partner.Id), partner.Id, partner.Name, DomainNames.ToName(partner.Domain), [ExchangeScopes.LedgerReview]));
+        }
+
+        foreach (var administrator in RegistryAdministrators.LocalClients)
+        {
+            clients.Add(SystemClient(
+                topology, administrator, RegistryAdministrators.OrganisationId, RegistryAdministrators.OrganisationName, RegistryAdministrators.PlaceholderDomain, [ExchangeScopes.RegistryAdmin]));
+        }
+
+        if (topology.Find(ExchangePart.Console) is { } console)
+        {
+            clients.Add(new ClientRegistration
+            {
+                ClientId = "exchange-console",
+                Kind = ClientKind.Console,
+                RedirectUris = [ConsoleRedirect(console)],
+                Scopes = ["openid", "profile", ExchangeScopes.LedgerReview],
+            });
+        }
+
+        return new IdentityOptions
+        {
+            Issuer = topology.Issuer,
+            KeysDirectory = topology.IdentityKeys,
+            Store = new IdentityStoreOptions { Provider = IdentityStoreProvider.Sqlite, ConnectionString = "Data Source=" + topology.IdentityDatabase },
+            Clients = clients,
+            Users = [.. topology.Partners.Select(p => new UserRegistration
+            {
+                UserName = ExchangeTopology.PrivacyOfficer(p.Id),
+                DisplayName = "Functionaris gegevensbescherming, " + p.Name,
+                OrganisationId = p.Id,
+                PasswordFile = topology.ConsolePassword(ExchangeTopology.PrivacyOfficer(p.Id)),
+                Scopes = ["openid", "profile", ExchangeScopes.LedgerReview],
+            })],
+        };
+    }
+
+    /// <summary>A system client registered for its own certificate (kept under <paramref name="clientId"/> in the PKI).</summary>
+    public static ClientRegistration SystemClient(
+        ExchangeTopology topology, string clientId, string organisationId, string displayName, string domain, IReadOnlyList<string> scopes) => new()
+        {
+            ClientId = clientId,
+            Kind = ClientKind.System,
+            DisplayName = displayName,
+            OrganisationId = organisationId,
+            Domain = domain,
+            CertificatePaths = [topology.Pki.ClientCertificatePath(clientId)],
+            Scopes = scopes,
+        };
+
+    /// <summary>Where the privacy officers' console receives its login.</summary>
+    public static Uri ConsoleRedirect(ExchangeProcess console) => new(console.Url, "/signin-oidc");
+
+    /// <summary>
+    /// The console: the officers' login at the identity service, the ledger's officers' service on the policy service,
+    /// the ledger's verifier key to check proofs with (created here first, so the console trusts the key the ledger
+    /// will use instead of whatever key the ledger later presents), the policy bundle, and the partners' names.
+    /// </summary>
+    private static ConsoleOptions Console(ExchangeTopology topology)
+    {
+        using var signer = NoteSigner.LoadOrCreate(topology.LedgerSigningKey, topology.LedgerOrigin);
+        return new ConsoleOptions
+        {
+            Issuer = topology.Issuer,
+            IssuerCaPath = topology.Pki.CaCertificatePath,
+            LedgerAddress = topology.Require(ExchangePart.Policy).Url,
+            LedgerVerifierKey = signer.VerifierKey,
+            PolicyBundleDirectory = topology.PolicyBundle,
+            KeysDirectory = Path.Combine(topology.Secrets, "console-keys"),
+            Organisations = [.. topology.Partners.Select(p => new OrganisationSetting { Id = p.Id, Name = p.Name })],
+        };
+    }
+}
