@@ -71,7 +71,7 @@ public sealed class GatewayAnswersTests(SecuredExchange exchange)
         await using var gateway = await exchange.StartGatewayAsync(new Dictionary<string, string?>
         {
             // politie-zwb's domain service is somewhere nothing listens.
-            ["Gateway:Partners:0:ServiceAddress"] = FreePorts.NextHttp().ToString(),
+            [exchange.GatewayServiceAddressKey("politie-zwb")] = FreePorts.NextHttp().ToString(),
         });
         using var channel = PartnerChannel.Create(gateway.Address, exchange.Pki.Ca, exchange.Pki.ClientCertificate("vt-mwb"), exchange.Tokens("vt-mwb"));
         var health = new Health.HealthClient(channel);
@@ -236,11 +236,17 @@ public sealed class GatewayAnswersTests(SecuredExchange exchange)
         using var channel = PartnerChannel.Create(exchange.GatewayAddress, exchange.Pki.Ca, exchange.Pki.ClientCertificate("vt-mwb"));
         using var call = new ServerReflection.ServerReflectionClient(channel).ServerReflectionInfo(cancellationToken: TestContext.Current.CancellationToken);
 
-        var refused = await Assert.ThrowsAsync<RpcException>(async () =>
+        try
         {
             await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = string.Empty }, TestContext.Current.CancellationToken);
-            await call.ResponseStream.MoveNext(TestContext.Current.CancellationToken);
-        });
+        }
+        catch (Exception written) when (written is RpcException or InvalidOperationException)
+        {
+            // The gateway may refuse on the headers alone and end the call before the request is written; what the
+            // caller is told is the status the call ended with, read below.
+        }
+
+        var refused = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(TestContext.Current.CancellationToken));
 
         Assert.Equal((StatusCode.Unauthenticated, ReasonCodes.TokenMissing), (refused.StatusCode, RpcErrors.ReasonOf(refused)));
     }

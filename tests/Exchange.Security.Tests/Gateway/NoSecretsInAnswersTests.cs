@@ -55,7 +55,7 @@ public sealed class NoSecretsInAnswersTests(SecuredExchange exchange)
             "string over its bound" => (null, vt, Disclose, Message(new DisclosureRequest { Requester = new Actor { ProfessionalId = new string('x', 200_000) } }), Holder("politie-zwb"), Grpc, false),
             "connect protocol" => (null, vt, Publish, new byte[300], [("connect-protocol-version", "1")], "application/proto", true),
             "policy unavailable" => (null, vt, Disclose, Message(Answerable()), Holder("politie-zwb"), Grpc, false),
-            "holder service down" => (await GatewayAsync(new() { ["Gateway:Partners:0:ServiceAddress"] = FreePorts.NextHttp().ToString() }), vt, Disclose, Message(Answerable()), Holder("politie-zwb"), Grpc, false),
+            "holder service down" => (await GatewayAsync(new() { [exchange.GatewayServiceAddressKey("politie-zwb")] = FreePorts.NextHttp().ToString() }), vt, Disclose, Message(Answerable()), Holder("politie-zwb"), Grpc, false),
             "rate limited" => (await GatewayAsync(new() { ["Gateway:RateLimit:PermitsPerSecond"] = "1", ["Gateway:RateLimit:Burst"] = "1" }), vt, "/exchange.v1.Pseudonyms/Resolve", Message(new ResolveRequest()), [], Grpc, false),
             _ => throw new ArgumentOutOfRangeException(nameof(refusal), refusal, "no such refusal"),
         };

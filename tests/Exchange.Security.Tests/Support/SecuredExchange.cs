@@ -53,6 +53,10 @@ public sealed class SecuredExchange : IAsyncLifetime
     /// <summary>The exchange these tests run: the launcher's topology, without a policy service.</summary>
     public ExchangeTopology Topology { get; }
 
+    /// <summary>The gateway setting that says where <paramref name="partnerId"/>'s domain service runs, for a test that moves it.</summary>
+    public string GatewayServiceAddressKey(string partnerId) =>
+        $"Gateway:Partners:{Topology.Partners.Select(p => p.Id).ToList().IndexOf(partnerId)}:ServiceAddress";
+
     public BackendCalls Backend { get; } = new();
 
     /// <summary>Every service's log lines.</summary>
