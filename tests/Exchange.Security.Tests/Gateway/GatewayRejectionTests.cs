@@ -22,6 +22,8 @@ namespace Exchange.Security.Tests.Gateway;
 [Collection(SecuredExchangeCollection.Name)]
 public sealed class GatewayRejectionTests(SecuredExchange exchange)
 {
+    // A refused call is counted on the path it would have reached: the services behind the gateway also call each
+    // other in the background (what earlier tests published still fanning out), so their total moves on its own.
     private const string Resolve = "/exchange.v1.Pseudonyms/Resolve";
     private const string Bsn = "123456782";
 
@@ -69,12 +71,12 @@ public sealed class GatewayRejectionTests(SecuredExchange exchange)
     {
         using var certificate = exchange.Pki.Authority.IssueClient("stichting-onbekend", "Stichting Onbekend");
         using var channel = PartnerChannel.Create(exchange.GatewayAddress, exchange.Pki.Ca, certificate);
-        var before = exchange.Backend.Total;
+        var before = exchange.Backend.Count(Resolve);
 
         var outcome = await RawCalls.CallAsync(channel, Resolve, streaming: false);
 
         Assert.Equal((StatusCode.PermissionDenied, ReasonCodes.UnknownOrganisation), (outcome.Code, outcome.Reason));
-        Assert.Equal(before, exchange.Backend.Total);
+        Assert.Equal(before, exchange.Backend.Count(Resolve));
     }
 
     [Fact]
@@ -85,7 +87,7 @@ public sealed class GatewayRejectionTests(SecuredExchange exchange)
         Assert.Equal(StatusCode.InvalidArgument, (await RawCalls.CallAsync(open, Resolve, streaming: false)).Code);
 
         exchange.Pki.Revoke(exchange.RevocableCertificate);
-        var before = exchange.Backend.Total;
+        var before = exchange.Backend.Count(Resolve);
 
         var onOpenConnection = await RawCalls.CallAsync(open, Resolve, streaming: false);
         using var fresh = PartnerChannel.Create(exchange.GatewayAddress, exchange.Pki.Ca, exchange.RevocableCertificate, tokens);
@@ -97,7 +99,7 @@ public sealed class GatewayRejectionTests(SecuredExchange exchange)
         Assert.True(onNewConnection.Code is StatusCode.Unavailable or StatusCode.Internal, onNewConnection.ToString());
         Assert.StartsWith("Error starting gRPC call", onNewConnection.Detail, StringComparison.Ordinal);
         Assert.IsType<HttpRequestException>(newToken);
-        Assert.Equal(before, exchange.Backend.Total);
+        Assert.Equal(before, exchange.Backend.Count(Resolve));
     }
 
     [Fact]
@@ -252,12 +254,12 @@ public sealed class GatewayRejectionTests(SecuredExchange exchange)
             ["Tokens:Issuer"] = $"https://127.0.0.1:{FreePorts.Next()}/",
         });
         using var channel = PartnerChannel.Create(gateway.Address, exchange.Pki.Ca, exchange.Pki.ClientCertificate("vt-mwb"), exchange.Tokens("vt-mwb"));
-        var before = exchange.Backend.Total;
+        var before = exchange.Backend.Count(Resolve);
 
         var outcome = await RawCalls.CallAsync(channel, Resolve, streaming: false);
 
         Assert.Equal((StatusCode.Unavailable, ReasonCodes.IdentityUnavailable), (outcome.Code, outcome.Reason));
-        Assert.Equal(before, exchange.Backend.Total);
+        Assert.Equal(before, exchange.Backend.Count(Resolve));
     }
 
     /// <summary>
@@ -269,7 +271,7 @@ public sealed class GatewayRejectionTests(SecuredExchange exchange)
     /// </summary>
     private async Task AssertRefusedInHandshakeAsync(Grpc.Net.Client.GrpcChannel channel)
     {
-        var before = exchange.Backend.Total;
+        var before = exchange.Backend.Count(Resolve);
 
         var outcome = await RawCalls.CallAsync(channel, Resolve, streaming: false, Bearer(await exchange.Tokens("politie-zwb").GetAccessTokenAsync()));
 
@@ -277,18 +279,18 @@ public sealed class GatewayRejectionTests(SecuredExchange exchange)
         Assert.StartsWith("Error starting gRPC call", outcome.Detail, StringComparison.Ordinal);
         Assert.Null(outcome.Reason);
         Assert.Equal(0, outcome.Messages);
-        Assert.Equal(before, exchange.Backend.Total);
+        Assert.Equal(before, exchange.Backend.Count(Resolve));
     }
 
     private async Task AssertRefusedAsync(Grpc.Net.Client.GrpcChannel channel, Metadata headers, string reason, string rpc = Resolve)
     {
-        var before = exchange.Backend.Total;
+        var before = exchange.Backend.Count(rpc);
 
         var outcome = await RawCalls.CallAsync(channel, rpc, streaming: false, headers);
 
         Assert.Equal((StatusCode.Unauthenticated, reason), (outcome.Code, outcome.Reason));
         Assert.Equal(0, outcome.Messages);
-        Assert.Equal(before, exchange.Backend.Total);
+        Assert.Equal(before, exchange.Backend.Count(rpc));
     }
 
     private static Metadata Bearer(string token) => new() { { "authorization", "Bearer " + token } };
