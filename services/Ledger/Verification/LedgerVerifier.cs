@@ -9,8 +9,7 @@ namespace Exchange.Ledger.Verification;
 /// <summary>An entry to verify: its position, its stored bytes, and what the store claims about them.</summary>
 /// <param name="StoredLeafHash">The leaf hash the store kept; null when the source has none.</param>
 /// <param name="Columns">The indexed columns the store kept; null for an export, which has none.</param>
-/// <param name="Unreadable">Why the source could not even be read at this position, when it could not.</param>
-public sealed record VerifiableEntry(long Sequence, byte[] Entry, byte[]? StoredLeafHash, EntryColumns? Columns, string? Unreadable = null);
+public sealed record VerifiableEntry(long Sequence, byte[] Entry, byte[]? StoredLeafHash, EntryColumns? Columns);
 
 /// <summary>The outcome of a verification. <see cref="FirstBadSequence"/> names the first entry that does not verify.</summary>
 public sealed record VerificationReport(
@@ -104,11 +103,6 @@ public sealed class LedgerVerifier(NoteVerifier verifier)
 
     private static string? CheckEntry(VerifiableEntry row, ulong expected)
     {
-        if (row.Unreadable is not null)
-        {
-            return row.Unreadable;
-        }
-
         if (row.Sequence != (long)expected)
         {
             return row.Sequence > (long)expected

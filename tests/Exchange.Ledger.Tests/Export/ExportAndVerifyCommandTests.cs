@@ -155,6 +155,25 @@ public sealed class ExportAndVerifyCommandTests
     }
 
     [Fact]
+    public async Task An_export_whose_header_lies_exits_two_naming_the_line_and_what_is_wrong()
+    {
+        await using var test = await CreateAsync(StoreKind.Sqlite, 12);
+        var key = VerifierKeyOf(test);
+        var export = Path.Combine(test.Directory.FullName, "ledger.jsonl");
+        await ExportAsync(test, export);
+        var lines = await File.ReadAllLinesAsync(export, Ct);
+        lines[0] = lines[0].Replace("\"checkpoints\":1", "\"checkpoints\":2", StringComparison.Ordinal);
+        await File.WriteAllLinesAsync(export, lines, Ct);
+
+        var (exit, output, error) = await ChildProcess.RunAsync("ExchangeCliDll", ["ledger", "verify", "--export", export, "--public-key", key]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("is not a well-formed ledger export: line 3: an entry record where checkpoint 2 of the 2 the header announces was expected", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("dictionary", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Verify_without_a_store_or_with_a_missing_file_exits_two_with_a_reason()
     {
         var none = await ChildProcess.RunAsync("ExchangeCliDll", ["ledger", "verify"]);

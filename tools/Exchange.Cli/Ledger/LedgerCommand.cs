@@ -179,24 +179,32 @@ public static class LedgerCommand
         {
             reader = await LedgerExport.OpenAsync(file.FullName, cancellationToken);
         }
-        catch (Exception exception) when (exception is FormatException or System.Text.Json.JsonException or KeyNotFoundException)
+        catch (LedgerExportException exception)
         {
-            await Console.Error.WriteLineAsync($"error: {file.FullName} is not a ledger export: {exception.Message}");
-            return CouldNotRun;
+            return await MalformedAsync(file, exception);
         }
 
         using (reader)
         {
-            var report = await new LedgerVerifier(verifier).VerifyAsync(reader.ReadEntriesAsync(cancellationToken), reader.CheckpointNotes, cancellationToken);
-            if (report.Succeeded && report.EntriesVerified != reader.Header.EntryCount)
+            VerificationReport report;
+            try
             {
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"entry {report.EntriesVerified} does not verify: the export's header announces {reader.Header.EntryCount} entries but the file holds {report.EntriesVerified}"));
-                return DoesNotVerify;
+                report = await new LedgerVerifier(verifier).VerifyAsync(reader.ReadEntriesAsync(cancellationToken), reader.CheckpointNotes, cancellationToken);
+            }
+            catch (LedgerExportException exception)
+            {
+                return await MalformedAsync(file, exception);
             }
 
             return Report(report, file.FullName);
         }
+    }
+
+    /// <summary>A file that is not a well-formed export could not be verified at all: exit 2, with the line and what is wrong.</summary>
+    private static async Task<int> MalformedAsync(FileInfo file, LedgerExportException exception)
+    {
+        await Console.Error.WriteLineAsync($"error: {file.FullName} is not a well-formed ledger export: {exception.Message}");
+        return CouldNotRun;
     }
 
     private static int Report(VerificationReport report, string source)
