@@ -22,13 +22,19 @@ public static class LedgerExport
     public const string Format = "exchange-ledger-export/1";
 
     /// <summary>
-    /// Writes the store's checkpoints and the entries up to the size it had when the export began, so
-    /// that appends made meanwhile do not make the export ragged.
+    /// Writes the store's checkpoints, its signed head, and the entries the store held when the export began, so
+    /// that appends made meanwhile do not make the export ragged and the head covers every entry exported.
     /// </summary>
     public static async Task<ExportHeader> WriteAsync(ILedgerStore store, Stream output, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var checkpoints = await store.ReadCheckpointsAsync(cancellationToken);
-        var count = await store.CountAsync(cancellationToken);
+        var checkpoints = (await store.ReadCheckpointsAsync(cancellationToken)).ToList();
+        var snapshot = await store.ReadSnapshotAsync(cancellationToken);
+        if (snapshot.Head is { } head && !checkpoints.Any(c => string.Equals(c.Note, head.Note, StringComparison.Ordinal)))
+        {
+            checkpoints.Add(head);
+        }
+
+        var count = snapshot.EntryCount;
         var header = new ExportHeader(Format, await store.GetMetadataAsync(LedgerMetadata.VerifierKey, cancellationToken),
             count, checkpoints.Count, clock.GetUtcNow());
         var options = new JsonWriterOptions { Indented = false, SkipValidation = false };
@@ -65,7 +71,7 @@ public static class LedgerExport
         }
 
         var written = 0UL;
-        await foreach (var row in LedgerVerifier.ReadStore(store, cancellationToken))
+        await foreach (var row in LedgerVerifier.ReadStore(store, snapshot.LastSequence ?? -1, cancellationToken))
         {
             if (written == count)
             {

@@ -9,7 +9,10 @@ public sealed class ExportReaderTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>A well-formed export of 12 entries with one checkpoint (size 10): header on line 1, checkpoint on 2, entries on 3-14.</summary>
+    /// <summary>
+    /// A well-formed export of 12 entries with two checkpoints (the one stored at 10 and the signed head at 12):
+    /// header on line 1, checkpoints on 2 and 3, entries on 4-15.
+    /// </summary>
     private static async Task<List<string>> ExportLinesAsync(TestLedger test)
     {
         await using (var ledger = await test.OpenAsync())
@@ -78,7 +81,7 @@ public sealed class ExportReaderTests
         }
 
         Assert.Equal(12UL, reader.Header.EntryCount);
-        Assert.Single(reader.CheckpointNotes);
+        Assert.Equal(2, reader.CheckpointNotes.Count);
         Assert.Equal(Enumerable.Range(0, 12).Select(i => (long)i), sequences);
     }
 
@@ -87,12 +90,12 @@ public sealed class ExportReaderTests
     {
         await using var test = await TestLedger.CreateAsync(StoreKind.Sqlite);
         var lines = await ExportLinesAsync(test);
-        lines[0] = WithField(lines[0], "checkpoints", 3);
+        lines[0] = WithField(lines[0], "checkpoints", 4);
 
         var failure = await ReadFailureAsync(test, lines);
 
-        Assert.Equal(3, failure.Line);
-        Assert.Equal("line 3: an entry record where checkpoint 2 of the 3 the header announces was expected", failure.Message);
+        Assert.Equal(4, failure.Line);
+        Assert.Equal("line 4: an entry record where checkpoint 3 of the 4 the header announces was expected", failure.Message);
     }
 
     [Fact]
@@ -100,11 +103,11 @@ public sealed class ExportReaderTests
     {
         await using var test = await TestLedger.CreateAsync(StoreKind.Sqlite);
         var lines = await ExportLinesAsync(test);
-        lines[0] = WithField(lines[0], "checkpoints", 0);
+        lines[0] = WithField(lines[0], "checkpoints", 1);
 
         var failure = await ReadFailureAsync(test, lines);
 
-        Assert.Equal("line 2: a checkpoint record among the entries: the header announces 0 checkpoints", failure.Message);
+        Assert.Equal("line 3: a checkpoint record among the entries: the header announces 1 checkpoints", failure.Message);
     }
 
     [Fact]
@@ -116,7 +119,7 @@ public sealed class ExportReaderTests
 
         var failure = await ReadFailureAsync(test, lines);
 
-        Assert.Equal("line 15: the file ends after 12 entries, but its header announces 15", failure.Message);
+        Assert.Equal("line 16: the file ends after 12 entries, but its header announces 15", failure.Message);
     }
 
     [Fact]
@@ -128,7 +131,7 @@ public sealed class ExportReaderTests
 
         var failure = await ReadFailureAsync(test, lines);
 
-        Assert.Equal("line 13: an entry record beyond the 10 entries the header announces", failure.Message);
+        Assert.Equal("line 14: an entry record beyond the 10 entries the header announces", failure.Message);
     }
 
     public static TheoryData<string, string> BrokenHeaders() => new()
@@ -182,12 +185,12 @@ public sealed class ExportReaderTests
 
     public static TheoryData<string, string> BrokenEntries() => new()
     {
-        { "no-entry", "line 7: the entry has no \"entry\" (its canonical bytes in base64)" },
-        { "bad-base64", "line 7: the entry's \"entry\" is not base64 of an entry's bytes" },
-        { "no-sequence", "line 7: the entry's \"sequence\" is missing" },
-        { "negative-sequence", "line 7: the entry's \"sequence\" is not a whole number of at least 0" },
-        { "truncated", "line 7: is not JSON (at byte 21)" },
-        { "empty", "line 7: is empty; every line of an export is one JSON object" },
+        { "no-entry", "line 8: the entry has no \"entry\" (its canonical bytes in base64)" },
+        { "bad-base64", "line 8: the entry's \"entry\" is not base64 of an entry's bytes" },
+        { "no-sequence", "line 8: the entry's \"sequence\" is missing" },
+        { "negative-sequence", "line 8: the entry's \"sequence\" is not a whole number of at least 0" },
+        { "truncated", "line 8: is not JSON (at byte 21)" },
+        { "empty", "line 8: is empty; every line of an export is one JSON object" },
     };
 
     [Theory]
@@ -196,13 +199,13 @@ public sealed class ExportReaderTests
     {
         await using var test = await TestLedger.CreateAsync(StoreKind.Sqlite);
         var lines = await ExportLinesAsync(test);
-        lines[6] = damage switch
+        lines[7] = damage switch
         {
-            "no-entry" => WithoutField(lines[6], "entry"),
-            "bad-base64" => WithField(lines[6], "entry", "not base64!"),
-            "no-sequence" => WithoutField(lines[6], "sequence"),
-            "negative-sequence" => WithField(lines[6], "sequence", -1),
-            "truncated" => lines[6][..20],
+            "no-entry" => WithoutField(lines[7], "entry"),
+            "bad-base64" => WithField(lines[7], "entry", "not base64!"),
+            "no-sequence" => WithoutField(lines[7], "sequence"),
+            "negative-sequence" => WithField(lines[7], "sequence", -1),
+            "truncated" => lines[7][..20],
             _ => string.Empty,
         };
 

@@ -33,6 +33,9 @@ public sealed class RecordingLedger : IDisclosureLedger
         return ValueTask.FromResult<IReadOnlyList<ulong>>([.. Enumerable.Range(0, entries.Count).Select(i => first + (ulong)i)]);
     }
 
+    public ValueTask<LedgerAppend> AppendWithCheckpointAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("not used by decisions");
+
     public Task<SignedCheckpoint> CheckpointAsync(CancellationToken cancellationToken) => throw new NotSupportedException("not used by decisions");
 
     public InclusionProof ProveInclusion(ulong sequence, ulong treeSize) => throw new NotSupportedException("not used by decisions");
