@@ -56,7 +56,10 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
             }
         }
 
-        await authority.RecordReleaseAsync(DisclosureEntries.Releases(request, decision, Digest(disclosed), ExchangeTelemetry.CurrentTraceId), cancellationToken);
+        var recorded = await authority.RecordReleaseAsync(DisclosureEntries.Releases(request, decision, Digest(disclosed), ExchangeTelemetry.CurrentTraceId), cancellationToken);
+        // The release is appended after the decision, so its checkpoint includes the decision's entries too.
+        receipt.LedgerSequences.AddRange(recorded.Sequences);
+        receipt.LedgerCheckpoint = recorded.Checkpoint;
         if (decision.BreakGlassUsed || decision.Obligations.Any(o => o.Kind == ObligationKind.NotifyHolder))
         {
             await NotifyHolderAsync(intent, decision, receipt, cancellationToken);
@@ -200,6 +203,8 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
         receipt.Released.AddRange(decision.Released);
         receipt.Denied.AddRange(decision.RecipientDenied);
         receipt.Obligations.AddRange(decision.Obligations);
+        receipt.LedgerSequences.AddRange(decision.LedgerSequences);
+        receipt.LedgerCheckpoint = decision.LedgerCheckpoint;
         return receipt;
     }
 }

@@ -11,5 +11,6 @@ public interface IDisclosureAuthority
 {
     Task<DecideResponse> DecideAsync(DecideRequest request, CancellationToken cancellationToken);
 
-    Task RecordReleaseAsync(IReadOnlyList<LedgerEntry> receipts, CancellationToken cancellationToken);
+    /// <summary>Records the release entries; the answer has their sequences and the signed checkpoint that includes them.</summary>
+    Task<AppendResponse> RecordReleaseAsync(IReadOnlyList<LedgerEntry> receipts, CancellationToken cancellationToken);
 }

@@ -34,13 +34,13 @@ public sealed partial class PolicyAuthority(
         }
     }
 
-    public async Task RecordReleaseAsync(IReadOnlyList<LedgerEntry> receipts, CancellationToken cancellationToken)
+    public async Task<AppendResponse> RecordReleaseAsync(IReadOnlyList<LedgerEntry> receipts, CancellationToken cancellationToken)
     {
         try
         {
             var request = new AppendRequest();
             request.Entries.AddRange(receipts);
-            await ledger.AppendAsync(request, cancellationToken: cancellationToken);
+            return await ledger.AppendAsync(request, cancellationToken: cancellationToken);
         }
         catch (RpcException exception)
         {

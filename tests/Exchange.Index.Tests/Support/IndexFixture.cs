@@ -99,7 +99,8 @@ public sealed class FakeAuthority : IDisclosureAuthority
         return Task.FromResult(response);
     }
 
-    public Task RecordReleaseAsync(IReadOnlyList<LedgerEntry> receipts, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<AppendResponse> RecordReleaseAsync(IReadOnlyList<LedgerEntry> receipts, CancellationToken cancellationToken) =>
+        Task.FromResult(new AppendResponse());
 }
 
 public sealed class RecordingDelivery : IInboxDelivery

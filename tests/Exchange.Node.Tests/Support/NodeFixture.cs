@@ -107,10 +107,10 @@ public sealed class FakeAuthority : IDisclosureAuthority
         return Task.FromResult(response);
     }
 
-    public Task RecordReleaseAsync(IReadOnlyList<LedgerEntry> receipts, CancellationToken cancellationToken)
+    public Task<AppendResponse> RecordReleaseAsync(IReadOnlyList<LedgerEntry> receipts, CancellationToken cancellationToken)
     {
         Releases.AddRange(receipts);
-        return Task.CompletedTask;
+        return Task.FromResult(new AppendResponse { Sequences = { receipts.Select(_ => _sequence++) } });
     }
 }
 

@@ -33,8 +33,13 @@ public sealed class RecordingLedger : IDisclosureLedger
         return ValueTask.FromResult<IReadOnlyList<ulong>>([.. Enumerable.Range(0, entries.Count).Select(i => first + (ulong)i)]);
     }
 
-    public ValueTask<LedgerAppend> AppendWithCheckpointAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("not used by decisions");
+    /// <summary>The appended sequences, with a stand-in checkpoint of the size after the append (nothing here checks its signature).</summary>
+    public async ValueTask<LedgerAppend> AppendWithCheckpointAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+    {
+        var sequences = await AppendAsync(entries, cancellationToken);
+        var checkpoint = new SignedCheckpoint(Origin, Size, new byte[32], DateTimeOffset.UnixEpoch, $"test\n{Size}\n");
+        return new LedgerAppend(sequences, [.. entries.Select(_ => new byte[32])], checkpoint);
+    }
 
     public Task<SignedCheckpoint> CheckpointAsync(CancellationToken cancellationToken) => throw new NotSupportedException("not used by decisions");
 
