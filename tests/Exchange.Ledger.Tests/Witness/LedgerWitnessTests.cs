@@ -113,7 +113,7 @@ public sealed class LedgerWitnessTests : IDisposable
         SignedCheckpoint.Create(_log, size, tree.RootAt(size), DateTimeOffset.UnixEpoch);
 
     internal static string Body(ulong old, IReadOnlyList<byte[]> proof, SignedCheckpoint checkpoint) =>
-        $"old {old}\n" + string.Concat(proof.Select(p => Convert.ToBase64String(p) + "\n")) + "\n" + checkpoint.Note;
+        WitnessSubmission.Body(old, proof, checkpoint.Note);
 
     private static void Grow(MerkleTree tree, int count)
     {

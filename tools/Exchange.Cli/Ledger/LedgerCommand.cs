@@ -25,6 +25,7 @@ public static class LedgerCommand
         command.Subcommands.Add(LedgerVerifyCommand.Create());
         command.Subcommands.Add(CreateCheckProof());
         command.Subcommands.Add(LedgerWitnessCommand.Create());
+        command.Subcommands.Add(LedgerCosignCommand.Create());
         command.Subcommands.Add(LedgerBenchCommand.Create());
         return command;
     }
