@@ -42,8 +42,11 @@ public sealed partial class DisclosureLedger : IDisclosureLedger, IAsyncDisposab
     /// <summary>Append transactions committed since opening; with group commit, fewer than the appends.</summary>
     public long Commits => _writer.Commits;
 
-    /// <summary>The latest signed checkpoint, or null before the first.</summary>
+    /// <summary>The latest stored (periodic) checkpoint, or null before the first.</summary>
     public SignedCheckpoint? LatestCheckpoint => _writer.LatestCheckpoint;
+
+    /// <summary>The signed head: the checkpoint stored with the latest commit, covering every durable entry; null while empty.</summary>
+    public SignedCheckpoint? Head => _writer.Head;
 
     public static ILedgerStore CreateStore(LedgerOptions options) => options.Store switch
     {
@@ -95,7 +98,8 @@ public sealed partial class DisclosureLedger : IDisclosureLedger, IAsyncDisposab
             }
 
             var latest = await LatestValidCheckpointAsync(store, signer.Verifier, tree, cancellationToken);
-            var writer = new GroupCommitWriter(store, tree, signer, latest, options.GroupCommit, options.MaxBatchSize,
+            var head = await ValidHeadAsync(store, signer.Verifier, tree, latest, cancellationToken);
+            var writer = new GroupCommitWriter(store, tree, signer, latest, head, options.GroupCommit, options.MaxBatchSize,
                 clock ?? TimeProvider.System, logger);
             LogOpened(logger, store.Description, tree.Size, options.GroupCommit);
             return new DisclosureLedger(store, signer, tree, writer, options);
@@ -108,7 +112,10 @@ public sealed partial class DisclosureLedger : IDisclosureLedger, IAsyncDisposab
         }
     }
 
-    public async ValueTask<IReadOnlyList<ulong>> AppendAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<ulong>> AppendAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
+        (await AppendWithCheckpointAsync(entries, cancellationToken)).Sequences;
+
+    public async ValueTask<LedgerAppend> AppendWithCheckpointAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
     {
         var canonical = LedgerEntryValidator.Prepare(entries, _tree.Size, _options.MaxEntriesPerAppend);
         // Once queued, the append is written even if this caller gives up waiting: cancellation only
@@ -181,6 +188,39 @@ public sealed partial class DisclosureLedger : IDisclosureLedger, IAsyncDisposab
         }
 
         return latest;
+    }
+
+    /// <summary>
+    /// The stored head, which must cover exactly the stored entries: every commit writes its entries and their head
+    /// together, so an entry beyond the head (or, without a head, beyond the latest checkpoint) was written by
+    /// someone else, and a head beyond the entries means entries were removed. Either way the ledger does not start,
+    /// rather than sign over what it did not write.
+    /// </summary>
+    private static async Task<SignedCheckpoint?> ValidHeadAsync(
+        ILedgerStore store, NoteVerifier verifier, MerkleTree tree, SignedCheckpoint? latest, CancellationToken cancellationToken)
+    {
+        var snapshot = await store.ReadSnapshotAsync(cancellationToken);
+        SignedCheckpoint? head = null;
+        if (snapshot.Head is { } stored)
+        {
+            head = SignedCheckpoint.Open(stored.Note, verifier, out var failure)
+                ?? throw new LedgerIntegrityException($"The ledger's signed head does not verify: {failure}.");
+            if (head.TreeSize != (ulong)stored.TreeSize || head.TreeSize > tree.Size
+                || !head.RootHash.AsSpan().SequenceEqual(tree.RootAt(head.TreeSize)))
+            {
+                throw new LedgerIntegrityException(
+                    $"The stored entries do not match the ledger's signed head (tree size {head.TreeSize}); run 'exchange ledger verify'.");
+            }
+        }
+
+        var covered = Math.Max(head?.TreeSize ?? 0, latest?.TreeSize ?? 0);
+        if (covered < tree.Size)
+        {
+            throw new LedgerIntegrityException(FormattableString.Invariant(
+                $"Entries {covered} to {tree.Size - 1} are covered by no signed checkpoint: the ledger did not write them; run 'exchange ledger verify'."));
+        }
+
+        return head;
     }
 
     [LoggerMessage(EventId = 4100, Level = LogLevel.Information,

@@ -25,6 +25,12 @@ public interface IDisclosureLedger
     /// </summary>
     ValueTask<IReadOnlyList<ulong>> AppendAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="AppendAsync"/>, and with the sequences the evidence a receipt carries: the entries' leaf hashes
+    /// and the signed checkpoint stored in the same transaction, whose tree includes them.
+    /// </summary>
+    ValueTask<LedgerAppend> AppendWithCheckpointAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken);
+
     /// <summary>A signed checkpoint for the current size: signed and stored now when the tree grew since the last.</summary>
     Task<SignedCheckpoint> CheckpointAsync(CancellationToken cancellationToken);
 
@@ -47,3 +53,10 @@ public interface IDisclosureLedger
 public sealed record InclusionProof(ulong LeafIndex, ulong TreeSize, byte[] LeafHash, IReadOnlyList<byte[]> Hashes);
 
 public sealed record EncodedEntry(LedgerEntry Entry, byte[] Encoded);
+
+/// <summary>
+/// A durable append: the sequences assigned, the RFC 6962 leaf hash of each entry, and the signed checkpoint (the
+/// ledger's head after the commit) whose tree includes them. Kept outside the ledger's database (in receipts), the
+/// checkpoint lets anyone show later that the ledger was not cut short or rewritten.
+/// </summary>
+public sealed record LedgerAppend(IReadOnlyList<ulong> Sequences, IReadOnlyList<byte[]> LeafHashes, SignedCheckpoint Checkpoint);

@@ -200,6 +200,9 @@ internal static class EnglishTexts
         ["Verstrekt: {0}."] = "Released: {0}.",
         ["Verstrekte categorie"] = "Released category",
         ["Vingerafdruk van wat verstrekt is"] = "Fingerprint of what was released",
+        ["Betekenis"] = "Meaning",
+        ["Vastgelegd vlak vóór de overdracht: de gegevens kunnen vertrokken zijn. Of de ontvanger ze kreeg, legt het grootboek niet vast."] =
+            "Recorded just before the hand-over: the data may have left. Whether the recipient received it, the ledger does not record.",
         ["Volgende pagina"] = "Next page",
         ["Volledig geverifieerd op {0}: in orde."] = "Fully verified on {0}: consistent.",
         ["Voor een deel van de ontvangers geldt een beperking van uw recht op inzage (art. 41 UAVG)."] = "Your right of access is restricted for some of the recipients (UAVG art. 41).",

@@ -60,7 +60,10 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
             }
         }
 
-        await authority.RecordAsync(DisclosureEntries.Releases(request, decision, Digest(disclosed), ExchangeTelemetry.CurrentTraceId), cancellationToken);
+        var recorded = await authority.RecordAsync(DisclosureEntries.Releases(request, decision, Digest(disclosed), ExchangeTelemetry.CurrentTraceId), cancellationToken);
+        // The release is appended after the decision, so its checkpoint includes the decision's entries too.
+        receipt.LedgerSequences.AddRange(recorded.Sequences);
+        receipt.LedgerCheckpoint = recorded.Checkpoint;
         if (decision.BreakGlassUsed || decision.Obligations.Any(o => o.Kind == ObligationKind.NotifyHolder))
         {
             await NotifyHolderAsync(intent, decision, receipt, cancellationToken);
@@ -211,6 +214,8 @@ public sealed class DisclosureFlow(IDisclosureAuthority authority, PseudonymCode
         receipt.AwaitingHolder.AddRange(decision.AwaitingHolder);
         receipt.Denied.AddRange(decision.RecipientDenied);
         receipt.Obligations.AddRange(decision.Obligations);
+        receipt.LedgerSequences.AddRange(decision.LedgerSequences);
+        receipt.LedgerCheckpoint = decision.LedgerCheckpoint;
         return receipt;
     }
 }

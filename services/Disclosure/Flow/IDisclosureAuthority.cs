@@ -11,5 +11,6 @@ public interface IDisclosureAuthority
 {
     Task<DecideResponse> DecideAsync(DecideRequest request, CancellationToken cancellationToken);
 
-    Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken);
+    /// <summary>Records ledger entries (releases, a holder's decisions); the answer has their sequences and the signed checkpoint that includes them.</summary>
+    Task<AppendResponse> RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken);
 }

@@ -34,13 +34,13 @@ public sealed partial class PolicyAuthority(
         }
     }
 
-    public async Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+    public async Task<AppendResponse> RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
     {
         try
         {
             var request = new AppendRequest();
             request.Entries.AddRange(entries);
-            await ledger.AppendAsync(request, cancellationToken: cancellationToken);
+            return await ledger.AppendAsync(request, cancellationToken: cancellationToken);
         }
         catch (RpcException exception)
         {

@@ -170,6 +170,8 @@ public sealed class InvolvementsService(
         receipt.Released.AddRange(decision.Released);
         receipt.Denied.AddRange(decision.Denied);
         receipt.Obligations.AddRange(decision.Obligations);
+        receipt.LedgerSequences.AddRange(decision.LedgerSequences);
+        receipt.LedgerCheckpoint = decision.LedgerCheckpoint;
         return receipt;
     }
 

@@ -22,13 +22,19 @@ public static class LedgerExport
     public const string Format = "exchange-ledger-export/1";
 
     /// <summary>
-    /// Writes the store's checkpoints and the entries up to the size it had when the export began, so
-    /// that appends made meanwhile do not make the export ragged.
+    /// Writes the store's checkpoints, its signed head, and the entries the store held when the export began, so
+    /// that appends made meanwhile do not make the export ragged and the head covers every entry exported.
     /// </summary>
     public static async Task<ExportHeader> WriteAsync(ILedgerStore store, Stream output, TimeProvider clock, CancellationToken cancellationToken)
     {
-        var checkpoints = await store.ReadCheckpointsAsync(cancellationToken);
-        var count = await store.CountAsync(cancellationToken);
+        var checkpoints = (await store.ReadCheckpointsAsync(cancellationToken)).ToList();
+        var snapshot = await store.ReadSnapshotAsync(cancellationToken);
+        if (snapshot.Head is { } head && !checkpoints.Any(c => string.Equals(c.Note, head.Note, StringComparison.Ordinal)))
+        {
+            checkpoints.Add(head);
+        }
+
+        var count = snapshot.EntryCount;
         var header = new ExportHeader(Format, await store.GetMetadataAsync(LedgerMetadata.VerifierKey, cancellationToken),
             count, checkpoints.Count, clock.GetUtcNow());
         var options = new JsonWriterOptions { Indented = false, SkipValidation = false };
@@ -65,7 +71,7 @@ public static class LedgerExport
         }
 
         var written = 0UL;
-        await foreach (var row in LedgerVerifier.ReadStore(store, cancellationToken))
+        await foreach (var row in LedgerVerifier.ReadStore(store, snapshot.LastSequence ?? -1, cancellationToken))
         {
             if (written == count)
             {
@@ -84,31 +90,25 @@ public static class LedgerExport
         return header;
     }
 
-    /// <summary>Opens an export: its header and checkpoint notes at once, its entries as a stream.</summary>
+    /// <summary>
+    /// Opens an export: its header and checkpoint notes at once, its entries as a stream. A file that is not a
+    /// well-formed export throws <see cref="LedgerExportException"/> naming the line and what is wrong, here or
+    /// while the entries are read.
+    /// </summary>
     public static async Task<ExportReader> OpenAsync(string path, CancellationToken cancellationToken)
     {
-        var reader = new StreamReader(path, Encoding.UTF8);
+        var reader = new StreamReader(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
         try
         {
-            var first = await reader.ReadLineAsync(cancellationToken) ?? throw new FormatException("The export is empty.");
-            using var headerJson = JsonDocument.Parse(first);
-            var root = headerJson.RootElement;
-            if (!root.TryGetProperty("format", out var format) || format.GetString() != Format)
-            {
-                throw new FormatException($"The file is not a {Format} export.");
-            }
-
-            var header = new ExportHeader(Format,
-                root.TryGetProperty("verifier_key", out var key) ? key.GetString() : null,
-                root.GetProperty("entries").GetUInt64(),
-                root.GetProperty("checkpoints").GetInt32(),
-                root.GetProperty("exported_at").GetDateTimeOffset());
-            var notes = new List<string>(header.CheckpointCount);
+            var header = ExportLines.Header(await ExportLines.ReadAsync(reader, 1, cancellationToken));
+            var notes = new List<string>(Math.Min(header.CheckpointCount, 4096));
             for (var i = 0; i < header.CheckpointCount; i++)
             {
-                var line = await reader.ReadLineAsync(cancellationToken) ?? throw new FormatException("The export ends inside its checkpoints.");
-                using var json = JsonDocument.Parse(line);
-                notes.Add(json.RootElement.GetProperty("note").GetString() ?? throw new FormatException("A checkpoint line has no note."));
+                var number = 2L + i;
+                var line = await ExportLines.ReadAsync(reader, number, cancellationToken)
+                    ?? throw new LedgerExportException(number, FormattableString.Invariant(
+                        $"the file ends after {i} of the {header.CheckpointCount} checkpoints its header announces"));
+                notes.Add(ExportLines.Checkpoint(line, number, i, header.CheckpointCount));
             }
 
             return new ExportReader(header, notes, reader);
@@ -128,28 +128,32 @@ public sealed class ExportReader(ExportHeader header, IReadOnlyList<string> chec
 
     public IReadOnlyList<string> CheckpointNotes { get; } = checkpointNotes;
 
-    /// <summary>The entries, in file order; a malformed line is reported to the verifier at its position.</summary>
+    /// <summary>
+    /// The entries, in file order. A line that is not an entry record, an entry beyond the count the header
+    /// announces, or a file that ends before it, throws <see cref="LedgerExportException"/> with the line. What
+    /// an entry record says (its sequence, its bytes) is for the verifier to judge.
+    /// </summary>
     public async IAsyncEnumerable<VerifiableEntry> ReadEntriesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var position = 0L;
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        var number = 2L + Header.CheckpointCount;
+        var count = 0UL;
+        while (await ExportLines.ReadAsync(reader, number, cancellationToken) is { } line)
         {
-            yield return Parse(line, position++);
-        }
-    }
+            if (count == Header.EntryCount)
+            {
+                throw new LedgerExportException(number, FormattableString.Invariant(
+                    $"an entry record beyond the {Header.EntryCount} entries the header announces"));
+            }
 
-    private static VerifiableEntry Parse(string line, long position)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(line);
-            var root = json.RootElement;
-            return new VerifiableEntry(root.GetProperty("sequence").GetInt64(), root.GetProperty("entry").GetBytesFromBase64(), null, null);
+            yield return ExportLines.Entry(line, number, Header.CheckpointCount);
+            count++;
+            number++;
         }
-        catch (Exception exception) when (exception is JsonException or FormatException or KeyNotFoundException or InvalidOperationException)
+
+        if (count < Header.EntryCount)
         {
-            // The verifier names this position as the first entry that does not verify.
-            return new VerifiableEntry(position, [], null, null, "its line in the export is not a valid entry record");
+            throw new LedgerExportException(number, FormattableString.Invariant(
+                $"the file ends after {count} entries, but its header announces {Header.EntryCount}"));
         }
     }
 

@@ -23,10 +23,10 @@ public sealed class LedgerGrpcService(IDisclosureLedger ledger, OfficerLedger of
 
     public override async Task<AppendResponse> Append(AppendRequest request, ServerCallContext context)
     {
-        IReadOnlyList<ulong> sequences;
+        LedgerAppend append;
         try
         {
-            sequences = await ledger.AppendAsync(request.Entries, context.CancellationToken);
+            append = await ledger.AppendWithCheckpointAsync(request.Entries, context.CancellationToken);
         }
         catch (LedgerEntryException exception)
         {
@@ -39,7 +39,7 @@ public sealed class LedgerGrpcService(IDisclosureLedger ledger, OfficerLedger of
             throw;
         }
 
-        return new AppendResponse { Sequences = { sequences } };
+        return new AppendResponse { Sequences = { append.Sequences }, Checkpoint = append.Checkpoint.Note };
     }
 
     public override async Task<QueryResponse> Query(QueryRequest request, ServerCallContext context)

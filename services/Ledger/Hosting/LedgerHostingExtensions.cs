@@ -75,6 +75,9 @@ internal sealed class HostedDisclosureLedger(LedgerHost host) : IDisclosureLedge
     public ValueTask<IReadOnlyList<ulong>> AppendAsync(IReadOnlyList<Contracts.Ledger.V1.LedgerEntry> entries, CancellationToken cancellationToken) =>
         Ledger.AppendAsync(entries, cancellationToken);
 
+    public ValueTask<LedgerAppend> AppendWithCheckpointAsync(IReadOnlyList<Contracts.Ledger.V1.LedgerEntry> entries, CancellationToken cancellationToken) =>
+        Ledger.AppendWithCheckpointAsync(entries, cancellationToken);
+
     public Task<Checkpoints.SignedCheckpoint> CheckpointAsync(CancellationToken cancellationToken) => Ledger.CheckpointAsync(cancellationToken);
 
     public InclusionProof ProveInclusion(ulong sequence, ulong treeSize) => Ledger.ProveInclusion(sequence, treeSize);

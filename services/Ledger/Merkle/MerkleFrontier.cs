@@ -9,6 +9,17 @@ public sealed class MerkleFrontier
 {
     private readonly List<(int Level, byte[] Hash)> _stack = new(64);
 
+    public MerkleFrontier()
+    {
+    }
+
+    /// <summary>A frontier that continues a tree of <paramref name="size"/> leaves from its complete subtrees, largest first.</summary>
+    internal MerkleFrontier(ulong size, IEnumerable<(int Level, byte[] Hash)> subtrees)
+    {
+        _stack.AddRange(subtrees);
+        Size = size;
+    }
+
     public ulong Size { get; private set; }
 
     public void Append(ReadOnlySpan<byte> leafHash)

@@ -69,6 +69,26 @@ public sealed class MerkleTree
         }
     }
 
+    /// <summary>
+    /// The root the tree would have with <paramref name="leafHashes"/> appended, without appending them: the
+    /// writer signs the checkpoint of a batch before the batch commits, so it is stored in the same transaction.
+    /// </summary>
+    public byte[] RootWith(IEnumerable<byte[]> leafHashes)
+    {
+        MerkleFrontier frontier;
+        lock (_gate)
+        {
+            frontier = FrontierUnlocked();
+        }
+
+        foreach (var leaf in leafHashes)
+        {
+            frontier.Append(leaf);
+        }
+
+        return frontier.Root();
+    }
+
     /// <summary>RFC 6962 §2.1.1 PATH(index, D[0:size]), leaf to root order.</summary>
     public IReadOnlyList<byte[]> InclusionProof(ulong index, ulong size)
     {
@@ -121,6 +141,25 @@ public sealed class MerkleTree
             _levels[level + 1].Add(parent);
             level++;
         }
+    }
+
+    /// <summary>The right edge of the whole tree: one complete subtree per set bit of the size, largest first.</summary>
+    private MerkleFrontier FrontierUnlocked()
+    {
+        var size = (ulong)_levels[0].Count;
+        var subtrees = new List<(int Level, byte[] Hash)>(64);
+        var start = 0UL;
+        for (var level = 63; level >= 0; level--)
+        {
+            var width = 1UL << level;
+            if ((size & width) != 0)
+            {
+                subtrees.Add((level, _levels[level].Get((int)(start >> level)).ToArray()));
+                start += width;
+            }
+        }
+
+        return new MerkleFrontier(size, subtrees);
     }
 
     /// <summary>MTH(D[start:end]); start is aligned to the largest power of two below the range.</summary>

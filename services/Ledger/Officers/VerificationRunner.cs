@@ -71,9 +71,8 @@ public sealed partial class VerificationRunner(IServiceProvider services, TimePr
         VerificationStatus finished;
         try
         {
-            var notes = (await ledger.Store.ReadCheckpointsAsync(cancellationToken)).Select(c => c.Note).ToList();
-            var report = await new LedgerVerifier(NoteVerifier.Parse(ledger.VerifierKey))
-                .VerifyAsync(Counted(LedgerVerifier.ReadStore(ledger.Store, cancellationToken), cancellationToken), notes, cancellationToken);
+            var report = await LedgerVerifier.VerifyStoreAsync(ledger.Store, ledger.VerifierKey, VerificationOptions.Default, cancellationToken,
+                rows => Counted(rows, cancellationToken));
             finished = new VerificationStatus
             {
                 State = report.Succeeded ? VerificationState.Succeeded : VerificationState.Failed,

@@ -14,7 +14,9 @@ namespace Exchange.Ledger.Storage;
 /// transaction and one flush (group commit), then adds the leaves to the in-memory tree and only
 /// then completes each caller. With group commit off, every append is its own transaction, which is
 /// the baseline the benchmarks compare against. Sequence numbers are assigned here, so they are
-/// dense and equal to the leaf index.
+/// dense and equal to the leaf index. Every transaction also replaces the ledger's signed head, a
+/// checkpoint of the tree the batch completes, signed before the commit: no entry is ever durable
+/// without a signature that covers it, and each caller gets that checkpoint as evidence.
 /// </summary>
 internal sealed partial class GroupCommitWriter : IAsyncDisposable
 {
@@ -33,16 +35,18 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private long _lastRecordedAtMicros;
     private bool _needsResync;
     private SignedCheckpoint? _latestCheckpoint;
+    private SignedCheckpoint? _head;
     private long _commits;
 
     public GroupCommitWriter(
-        ILedgerStore store, MerkleTree tree, NoteSigner signer, SignedCheckpoint? latestCheckpoint,
+        ILedgerStore store, MerkleTree tree, NoteSigner signer, SignedCheckpoint? latestCheckpoint, SignedCheckpoint? head,
         bool groupCommit, int maxBatchSize, TimeProvider clock, ILogger logger)
     {
         _store = store;
         _tree = tree;
         _signer = signer;
         _latestCheckpoint = latestCheckpoint;
+        _head = head;
         _groupCommit = groupCommit;
         _maxBatchSize = maxBatchSize;
         _clock = clock;
@@ -55,11 +59,14 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     public SignedCheckpoint? LatestCheckpoint => Volatile.Read(ref _latestCheckpoint);
 
+    /// <summary>The signed head: the checkpoint stored with the latest commit, covering every durable entry.</summary>
+    public SignedCheckpoint? Head => Volatile.Read(ref _head);
+
     /// <summary>Transactions committed with entries: with group commit, far fewer than appends under load.</summary>
     public long Commits => Interlocked.Read(ref _commits);
 
-    /// <summary>Queues canonical entries; completes with their sequences once the transaction is durable.</summary>
-    public Task<IReadOnlyList<ulong>> AppendAsync(LedgerEntry[] entries)
+    /// <summary>Queues canonical entries; completes with their sequences, leaf hashes and head once the transaction is durable.</summary>
+    public Task<LedgerAppend> AppendAsync(LedgerEntry[] entries)
     {
         var request = new AppendRequest(entries);
         if (!_requests.Writer.TryWrite(request))
@@ -164,24 +171,29 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             var rows = new List<StoredEntry>(entryCount);
             foreach (var append in appends)
             {
-                var sequences = new ulong[append.Entries.Length];
+                append.First = rows.Count;
                 for (var i = 0; i < append.Entries.Length; i++)
                 {
                     var entry = append.Entries[i];
-                    entry.Sequence = next;
+                    entry.Sequence = next++;
                     entry.RecordedAt = recordedAt;
                     var bytes = entry.ToByteArray();
-                    rows.Add(new StoredEntry(next, bytes, MerkleHash.Leaf(bytes), EntryColumns.From(entry)));
-                    sequences[i] = next++;
+                    rows.Add(new StoredEntry(entry.Sequence, bytes, MerkleHash.Leaf(bytes), EntryColumns.From(entry)));
                 }
-
-                append.Sequences = sequences;
             }
 
-            await _store.AppendAsync(rows, CancellationToken.None);
+            var leaves = rows.ConvertAll(r => r.LeafHash);
+            var head = SignedCheckpoint.Create(_signer, next, _tree.RootWith(leaves), _clock.GetUtcNow());
+            await _store.AppendAsync(rows, head, CancellationToken.None);
             Interlocked.Increment(ref _commits);
             _lastRecordedAtMicros = now;
-            _tree.AppendRange(rows.Select(r => r.LeafHash));
+            _tree.AppendRange(leaves);
+            Volatile.Write(ref _head, head);
+            foreach (var append in appends)
+            {
+                var batch = rows.GetRange(append.First, append.Entries.Length);
+                append.Result = new LedgerAppend(batch.ConvertAll(r => r.Sequence), batch.ConvertAll(r => r.LeafHash), head);
+            }
         }
         catch (Exception exception)
         {
@@ -200,7 +212,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
         foreach (var append in appends)
         {
-            append.Completion.TrySetResult(append.Sequences!);
+            append.Completion.TrySetResult(append.Result!);
         }
     }
 
@@ -219,6 +231,14 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             _tree.AppendRange(leaves);
         }
 
+        // A commit whose answer was lost may have stored its head too: take whatever head the store has.
+        var snapshot = await _store.ReadSnapshotAsync(CancellationToken.None);
+        if (snapshot.Head is { } storedHead && SignedCheckpoint.Open(storedHead.Note, _signer.Verifier, out _) is { } head
+            && head.TreeSize == _tree.Size)
+        {
+            Volatile.Write(ref _head, head);
+        }
+
         _needsResync = false;
     }
 
@@ -230,7 +250,12 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             var latest = _latestCheckpoint;
             if (latest is null || latest.TreeSize != size)
             {
-                latest = SignedCheckpoint.Create(_signer, size, _tree.RootAt(size), _clock.GetUtcNow());
+                // The head already is a signed checkpoint of this size: keeping it means every receipt's checkpoint
+                // that is published as a checkpoint is the very same note. Only an empty ledger has none.
+                var head = _head;
+                latest = head is not null && head.TreeSize == size
+                    ? head
+                    : SignedCheckpoint.Create(_signer, size, _tree.RootAt(size), _clock.GetUtcNow());
                 await _store.AddCheckpointAsync(latest, CancellationToken.None);
                 Volatile.Write(ref _latestCheckpoint, latest);
             }
@@ -259,9 +284,12 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     {
         public LedgerEntry[] Entries { get; } = entries;
 
-        public ulong[]? Sequences { get; set; }
+        /// <summary>Where this append's rows start in its batch.</summary>
+        public int First { get; set; }
 
-        public TaskCompletionSource<IReadOnlyList<ulong>> Completion { get; } =
+        public LedgerAppend? Result { get; set; }
+
+        public TaskCompletionSource<LedgerAppend> Completion { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 

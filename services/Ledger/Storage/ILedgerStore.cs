@@ -22,13 +22,23 @@ public interface ILedgerStore : IAsyncDisposable
     /// </summary>
     Task AcquireWriterLockAsync(CancellationToken cancellationToken);
 
-    /// <summary>Writes the entries in one transaction and returns only once it is durable on disk.</summary>
-    Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes the entries and the signed checkpoint of the tree they complete (the ledger's head) in one
+    /// transaction and returns only once it is durable on disk: no entry is ever stored without a signature
+    /// that covers it.
+    /// </summary>
+    Task AppendAsync(IReadOnlyList<StoredEntry> entries, SignedCheckpoint head, CancellationToken cancellationToken);
 
     /// <summary>Persists a signed checkpoint durably.</summary>
     Task AddCheckpointAsync(SignedCheckpoint checkpoint, CancellationToken cancellationToken);
 
     Task<ulong> CountAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The number of entries, the highest sequence and the signed head, read in one statement so that they
+    /// agree with each other although the writer keeps appending.
+    /// </summary>
+    Task<StoreSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken);
 
     /// <summary>The stored leaf hashes from <paramref name="fromSequence"/> on, in order: rebuilds the tree at start-up.</summary>
     IAsyncEnumerable<(long Sequence, byte[] LeafHash)> ReadLeafHashesAsync(ulong fromSequence, CancellationToken cancellationToken);
@@ -52,6 +62,9 @@ public sealed record StoredRow(long Sequence, byte[] Entry, byte[] LeafHash, Ent
 
 /// <summary>A checkpoint note as stored, not yet verified.</summary>
 public sealed record StoredCheckpoint(long TreeSize, string Note);
+
+/// <summary>What the store held at one moment: its entry count, highest sequence (null when empty) and signed head (null before the first append).</summary>
+public sealed record StoreSnapshot(ulong EntryCount, long? LastSequence, StoredCheckpoint? Head);
 
 /// <summary>Keys of the ledger's metadata table.</summary>
 public static class LedgerMetadata

@@ -25,6 +25,16 @@ internal static class LedgerSchema
         ("ix_ledger_review_verdict", "review_verdict", "review_verdict IS NOT NULL"),
     ];
 
+    /// <summary>Writes the signed head in the transaction of the batch it covers (both dialects accept this upsert).</summary>
+    public const string UpsertHead =
+        "INSERT INTO ledger_head (id, tree_size, note) VALUES (1, @head_size, @head_note) "
+        + "ON CONFLICT (id) DO UPDATE SET tree_size = excluded.tree_size, note = excluded.note";
+
+    /// <summary>Count, highest sequence and head in one statement: one snapshot in SQLite (WAL) and PostgreSQL alike.</summary>
+    public const string Snapshot =
+        "SELECT (SELECT COUNT(*) FROM ledger_entries), (SELECT MAX(sequence) FROM ledger_entries), "
+        + "(SELECT tree_size FROM ledger_head WHERE id = 1), (SELECT note FROM ledger_head WHERE id = 1)";
+
     /// <param name="int64">The 64-bit integer type (the sequence's type must make it SQLite's rowid).</param>
     /// <param name="bytes">The binary type.</param>
     /// <param name="sequenceInIndexes">Append the sequence to every index (PostgreSQL has no rowid to do it).</param>
@@ -52,6 +62,11 @@ internal static class LedgerSchema
             CREATE TABLE IF NOT EXISTS ledger_checkpoints (
                 tree_size {int64} PRIMARY KEY,
                 signed_at {int64} NOT NULL,
+                note TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS ledger_head (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                tree_size {int64} NOT NULL,
                 note TEXT NOT NULL
             );
             CREATE TABLE IF NOT EXISTS ledger_metadata (

@@ -22,6 +22,8 @@ public sealed class PostgresLedgerStore : SqlLedgerStore
             FOR EACH ROW EXECUTE FUNCTION ledger_reject_change();
         CREATE OR REPLACE TRIGGER ledger_entries_no_truncate BEFORE TRUNCATE ON ledger_entries
             FOR EACH STATEMENT EXECUTE FUNCTION ledger_reject_change();
+        CREATE OR REPLACE TRIGGER ledger_head_no_delete BEFORE DELETE OR TRUNCATE ON ledger_head
+            FOR EACH STATEMENT EXECUTE FUNCTION ledger_reject_change();
         """;
 
     private static readonly NpgsqlDbType[] ColumnTypes =
@@ -74,11 +76,18 @@ public sealed class PostgresLedgerStore : SqlLedgerStore
 
         var names = RowColumns.Split(", ");
         var unnest = string.Join(", ", names.Select((n, i) => $"@{n}::{ColumnTypes[i].ToString().ToLowerInvariant()}[]"));
-        _insert = new NpgsqlCommand($"INSERT INTO ledger_entries ({RowColumns}) SELECT * FROM unnest({unnest})", _writer);
+        // The entries and the head in one statement (a data-modifying CTE always runs to completion): one
+        // transaction and one round trip, as before the head existed.
+        _insert = new NpgsqlCommand(
+            $"WITH appended AS (INSERT INTO ledger_entries ({RowColumns}) SELECT * FROM unnest({unnest}) RETURNING 1) {LedgerSchema.UpsertHead}",
+            _writer);
         for (var i = 0; i < names.Length; i++)
         {
             _insert.Parameters.Add(new NpgsqlParameter(names[i], NpgsqlDbType.Array | ColumnTypes[i]));
         }
+
+        _insert.Parameters.Add(new NpgsqlParameter("head_size", NpgsqlDbType.Bigint));
+        _insert.Parameters.Add(new NpgsqlParameter("head_note", NpgsqlDbType.Text));
 
         await _insert.PrepareAsync(cancellationToken);
     }
@@ -94,7 +103,7 @@ public sealed class PostgresLedgerStore : SqlLedgerStore
         }
     }
 
-    public override Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
+    public override Task AppendAsync(IReadOnlyList<StoredEntry> entries, SignedCheckpoint head, CancellationToken cancellationToken)
     {
         var insert = _insert ?? throw new InvalidOperationException("The store is not initialised.");
         // One column array per parameter: the whole batch is one INSERT statement, so it is one
@@ -124,6 +133,9 @@ public sealed class PostgresLedgerStore : SqlLedgerStore
         {
             insert.Parameters[c].Value = columns[c];
         }
+
+        insert.Parameters[columns.Length].Value = checked((long)head.TreeSize);
+        insert.Parameters[columns.Length + 1].Value = head.Note;
 
         // Synchronous on purpose: only the writer's own thread calls this, and a blocking read
         // does not depend on the thread pool to deliver the commit acknowledgement.

@@ -22,7 +22,7 @@ public abstract class SqlLedgerStore : ILedgerStore
 
     public abstract Task AcquireWriterLockAsync(CancellationToken cancellationToken);
 
-    public abstract Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken);
+    public abstract Task AppendAsync(IReadOnlyList<StoredEntry> entries, SignedCheckpoint head, CancellationToken cancellationToken);
 
     public abstract ValueTask DisposeAsync();
 
@@ -68,6 +68,17 @@ public abstract class SqlLedgerStore : ILedgerStore
         await using var connection = await OpenReadConnectionAsync(cancellationToken);
         await using var command = Command(connection, "SELECT COUNT(*) FROM ledger_entries");
         return Convert.ToUInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<StoreSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = Command(connection, LedgerSchema.Snapshot);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var head = reader.IsDBNull(2) || reader.IsDBNull(3) ? null : new StoredCheckpoint(reader.GetInt64(2), reader.GetString(3));
+        return new StoreSnapshot(Convert.ToUInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
+            reader.IsDBNull(1) ? null : reader.GetInt64(1), head);
     }
 
     public async IAsyncEnumerable<(long Sequence, byte[] LeafHash)> ReadLeafHashesAsync(

@@ -17,6 +17,8 @@ public sealed class SqliteLedgerStore : SqlLedgerStore
             BEGIN SELECT RAISE(ABORT, 'the disclosure ledger is append-only'); END;
         CREATE TRIGGER IF NOT EXISTS ledger_entries_no_delete BEFORE DELETE ON ledger_entries
             BEGIN SELECT RAISE(ABORT, 'the disclosure ledger is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS ledger_head_no_delete BEFORE DELETE ON ledger_head
+            BEGIN SELECT RAISE(ABORT, 'the ledger head is replaced, never deleted'); END;
         """;
 
     private readonly string _connectionString;
@@ -25,6 +27,7 @@ public sealed class SqliteLedgerStore : SqlLedgerStore
     private SqliteConnection? _writer;
     private SqliteCommand? _insert;
     private SqliteParameter[] _insertParameters = [];
+    private SqliteCommand? _head;
     private FileStream? _writerLock;
 
     public SqliteLedgerStore(string path, TimeSpan? busyTimeout = null)
@@ -66,6 +69,11 @@ public sealed class SqliteLedgerStore : SqlLedgerStore
         _insert.CommandText = $"INSERT INTO ledger_entries ({RowColumns}) VALUES ({string.Join(", ", names.Select(n => "@" + n))})";
         _insertParameters = names.Select(n => _insert.Parameters.Add(new SqliteParameter { ParameterName = "@" + n })).ToArray();
         _insert.Prepare();
+        _head = _writer.CreateCommand();
+        _head.CommandText = LedgerSchema.UpsertHead;
+        _head.Parameters.Add(new SqliteParameter { ParameterName = "@head_size" });
+        _head.Parameters.Add(new SqliteParameter { ParameterName = "@head_note" });
+        _head.Prepare();
     }
 
     public override Task AcquireWriterLockAsync(CancellationToken cancellationToken)
@@ -84,7 +92,7 @@ public sealed class SqliteLedgerStore : SqlLedgerStore
         return Task.CompletedTask;
     }
 
-    public override Task AppendAsync(IReadOnlyList<StoredEntry> entries, CancellationToken cancellationToken)
+    public override Task AppendAsync(IReadOnlyList<StoredEntry> entries, SignedCheckpoint head, CancellationToken cancellationToken)
     {
         var writer = (SqliteConnection)Writer;
         // SQLite's API is synchronous; one batch is one transaction and one WAL fsync.
@@ -101,12 +109,21 @@ public sealed class SqliteLedgerStore : SqlLedgerStore
             _insert.ExecuteNonQuery();
         }
 
+        _head!.Transaction = transaction;
+        _head.Parameters[0].Value = checked((long)head.TreeSize);
+        _head.Parameters[1].Value = head.Note;
+        _head.ExecuteNonQuery();
         transaction.Commit();
         return Task.CompletedTask;
     }
 
     public override async ValueTask DisposeAsync()
     {
+        if (_head is not null)
+        {
+            await _head.DisposeAsync();
+        }
+
         await DisposeWriterAsync(_insert, _writer);
         if (_writerLock is not null)
         {

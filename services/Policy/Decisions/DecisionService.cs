@@ -33,10 +33,10 @@ public sealed partial class DecisionService(
         var response = new DecideResponse { DecisionId = Guid.CreateVersion7().ToString() };
         decision.CopyTo(response);
         response.DecidedBy = decision.DecidedBy(request);
-        IReadOnlyList<ulong> sequences;
+        LedgerAppend append;
         try
         {
-            sequences = await ledger.AppendAsync(DisclosureEntries.Decisions(request, response, resolved.ToContract(), ExchangeTelemetry.CurrentTraceId), cancellationToken);
+            append = await ledger.AppendWithCheckpointAsync(DisclosureEntries.Decisions(request, response, resolved.ToContract(), ExchangeTelemetry.CurrentTraceId), cancellationToken);
         }
         catch (LedgerUnavailableException)
         {
@@ -44,7 +44,8 @@ public sealed partial class DecisionService(
             throw RpcErrors.Create(StatusCode.Unavailable, ReasonCodes.LedgerUnavailable, "The decision could not be recorded, so it is not given.");
         }
 
-        response.LedgerSequences.AddRange(sequences);
+        response.LedgerSequences.AddRange(append.Sequences);
+        response.LedgerCheckpoint = append.Checkpoint.Note;
         Decisions.Add(1, new("decision", response.Decision.ToString()), new("purpose", request.Purpose.ToString()));
         LogDecided(logger, response.DecisionId, request.HolderOrganisationId, request.Recipient?.OrganisationId ?? string.Empty,
             request.Purpose, response.LegalBasis?.Id ?? string.Empty, response.Decision, response.BundleHash);

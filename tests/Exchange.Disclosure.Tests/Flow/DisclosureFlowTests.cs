@@ -70,6 +70,23 @@ public sealed class DisclosureFlowTests
     }
 
     [Fact]
+    public async Task A_receipt_carries_the_decision_and_release_entries_and_the_checkpoint_of_the_release_that_includes_them_both()
+    {
+        _policy.Answer = Permit(DataCategory.Incident);
+        _policy.Answer.LedgerCheckpoint = "decision checkpoint";
+        _policy.Recorded = new AppendResponse { Sequences = { 9 }, Checkpoint = "release checkpoint" };
+
+        var released = await Flow().DiscloseAsync(Pull(DataCategory.Incident), [Incident()], TestContext.Current.CancellationToken);
+        _policy.Answer = new DecideResponse { Decision = Decision.Deny, LedgerSequences = { 11 }, LedgerCheckpoint = "denial checkpoint" };
+        var denied = await Flow().DiscloseAsync(Pull(DataCategory.Incident), [Incident()], TestContext.Current.CancellationToken);
+
+        Assert.Equal([7UL, 9UL], released.Receipt.LedgerSequences);
+        Assert.Equal("release checkpoint", released.Receipt.LedgerCheckpoint);
+        Assert.Equal([11UL], denied.Receipt.LedgerSequences);
+        Assert.Equal("denial checkpoint", denied.Receipt.LedgerCheckpoint);
+    }
+
+    [Fact]
     public async Task A_record_whose_own_category_was_not_released_is_left_out_entirely_and_so_is_a_source_its_category_hides()
     {
         _policy.Answer = Permit(DataCategory.Contact);
@@ -180,10 +197,13 @@ public sealed class DisclosureFlowTests
         public Task<DecideResponse> DecideAsync(DecideRequest request, CancellationToken cancellationToken) =>
             Failure is not null ? Task.FromException<DecideResponse>(Failure) : Task.FromResult(Answer);
 
-        public Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+        /// <summary>What the ledger answers to the release append.</summary>
+        public AppendResponse Recorded { get; set; } = new();
+
+        public Task<AppendResponse> RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
         {
             Releases.AddRange(entries);
-            return Task.CompletedTask;
+            return Task.FromResult(Recorded);
         }
     }
 

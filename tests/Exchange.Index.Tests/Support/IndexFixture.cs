@@ -99,7 +99,8 @@ public sealed class FakeAuthority : IDisclosureAuthority
         return Task.FromResult(response);
     }
 
-    public Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task<AppendResponse> RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken) =>
+        Task.FromResult(new AppendResponse());
 }
 
 public sealed class RecordingDelivery : IInboxDelivery

@@ -149,9 +149,30 @@ public sealed class ExportAndVerifyCommandTests
         Assert.Equal(LedgerExport.Format, header.RootElement.GetProperty("format").GetString());
         Assert.Equal(key, header.RootElement.GetProperty("verifier_key").GetString());
         Assert.Equal(12, header.RootElement.GetProperty("entries").GetInt32());
-        Assert.Equal(1 + 1 + 12, lines.Length);
+        // The checkpoint stored at 10, then the signed head that covers all 12 entries.
+        Assert.Equal(1 + 2 + 12, lines.Length);
         Assert.StartsWith("{\"tree_size\":10,\"note\":\"exchange.test/ledger\\n10\\n", lines[1], StringComparison.Ordinal);
-        Assert.StartsWith("{\"sequence\":0,\"entry\":\"", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("{\"tree_size\":12,\"note\":\"exchange.test/ledger\\n12\\n", lines[2], StringComparison.Ordinal);
+        Assert.StartsWith("{\"sequence\":0,\"entry\":\"", lines[3], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_export_whose_header_lies_exits_two_naming_the_line_and_what_is_wrong()
+    {
+        await using var test = await CreateAsync(StoreKind.Sqlite, 12);
+        var key = VerifierKeyOf(test);
+        var export = Path.Combine(test.Directory.FullName, "ledger.jsonl");
+        await ExportAsync(test, export);
+        var lines = await File.ReadAllLinesAsync(export, Ct);
+        lines[0] = lines[0].Replace("\"checkpoints\":2", "\"checkpoints\":3", StringComparison.Ordinal);
+        await File.WriteAllLinesAsync(export, lines, Ct);
+
+        var (exit, output, error) = await ChildProcess.RunAsync("ExchangeCliDll", ["ledger", "verify", "--export", export, "--public-key", key]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains("is not a well-formed ledger export: line 4: an entry record where checkpoint 3 of the 3 the header announces was expected", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("dictionary", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -164,6 +185,60 @@ public sealed class ExportAndVerifyCommandTests
         Assert.Contains("exactly one of", none.Error, StringComparison.Ordinal);
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("does not exist", missing.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [BothStores]
+    public async Task A_ledger_cut_short_with_its_checkpoints_fails_against_a_checkpoint_file_kept_elsewhere_naming_the_first_missing_entry(StoreKind kind)
+    {
+        await using var test = await CreateAsync(kind);
+        var kept = Path.Combine(test.Directory.FullName, "receipt-50.checkpoint");
+        await File.WriteAllTextAsync(kept, await HeadNoteAsync(test), Ct);
+        await HistoryTampering.CutTailAsync(test, 30);
+
+        var alone = await ChildProcess.RunAsync("ExchangeCliDll", ["ledger", "verify", .. StoreArguments(test)]);
+        var against = await ChildProcess.RunAsync("ExchangeCliDll", ["ledger", "verify", .. StoreArguments(test), "--trusted-checkpoint", kept]);
+
+        Assert.Equal(0, alone.ExitCode);
+        Assert.Contains("pass them with --trusted-checkpoint", alone.Output, StringComparison.Ordinal);
+        Assert.Equal(1, against.ExitCode);
+        Assert.Contains("entry 30 does not verify: it is missing, but the trusted checkpoint for tree size 50 (receipt-50.checkpoint) includes it",
+            against.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_ledger_without_any_signed_checkpoint_fails_by_default_and_passes_only_knowingly_with_allow_unsigned()
+    {
+        await using var test = await CreateAsync(StoreKind.Sqlite, entries: 12);
+        await HistoryTampering.DeleteEveryCheckpointAsync(test);
+
+        var byDefault = await ChildProcess.RunAsync("ExchangeCliDll", ["ledger", "verify", .. StoreArguments(test)]);
+        var allowed = await ChildProcess.RunAsync("ExchangeCliDll", ["ledger", "verify", .. StoreArguments(test), "--allow-unsigned"]);
+
+        Assert.Equal(1, byDefault.ExitCode);
+        Assert.Contains("entry 0 does not verify: no signed checkpoint covers it", byDefault.Output, StringComparison.Ordinal);
+        Assert.Equal(0, allowed.ExitCode);
+        Assert.Contains("warning: entries 0 to 11 are covered by no signed checkpoint; accepted because of --allow-unsigned", allowed.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_trusted_checkpoint_file_that_is_not_a_signed_note_exits_two_naming_the_file()
+    {
+        await using var test = await CreateAsync(StoreKind.Sqlite, entries: 3);
+        var kept = Path.Combine(test.Directory.FullName, "not-a-note.txt");
+        await File.WriteAllTextAsync(kept, "exchange.test/ledger\n3\n", Ct);
+
+        var (exit, _, error) = await ChildProcess.RunAsync("ExchangeCliDll", ["ledger", "verify", .. StoreArguments(test), "--trusted-checkpoint", kept]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("not-a-note.txt is not a signed checkpoint", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<string> HeadNoteAsync(TestLedger test)
+    {
+        await using var store = DisclosureLedger.CreateStore(test.Options);
+        await store.InitializeAsync(Ct);
+        return (await store.ReadSnapshotAsync(Ct)).Head!.Note;
     }
 
     private static async Task ExportAsync(TestLedger test, string path)

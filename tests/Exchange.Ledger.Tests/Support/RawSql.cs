@@ -14,8 +14,8 @@ internal static class RawSql
     {
         await using var connection = await OpenAsync(ledger);
         var disable = ledger.Kind == StoreKind.Postgres
-            ? "ALTER TABLE ledger_entries DISABLE TRIGGER USER;"
-            : "DROP TRIGGER IF EXISTS ledger_entries_no_update; DROP TRIGGER IF EXISTS ledger_entries_no_delete;";
+            ? "ALTER TABLE ledger_entries DISABLE TRIGGER USER; ALTER TABLE ledger_head DISABLE TRIGGER USER;"
+            : "DROP TRIGGER IF EXISTS ledger_entries_no_update; DROP TRIGGER IF EXISTS ledger_entries_no_delete; DROP TRIGGER IF EXISTS ledger_head_no_delete;";
         await using var command = connection.CreateCommand();
         command.CommandText = disable + sql;
         foreach (var (name, value) in parameters)

@@ -137,10 +137,10 @@ public sealed class FakeAuthority : IDisclosureAuthority
         return Task.FromResult(response);
     }
 
-    public Task RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+    public Task<AppendResponse> RecordAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
     {
         Releases.AddRange(entries);
-        return Task.CompletedTask;
+        return Task.FromResult(new AppendResponse { Sequences = { entries.Select(_ => _sequence++) } });
     }
 }
 

@@ -33,6 +33,14 @@ public sealed class RecordingLedger : IDisclosureLedger
         return ValueTask.FromResult<IReadOnlyList<ulong>>([.. Enumerable.Range(0, entries.Count).Select(i => first + (ulong)i)]);
     }
 
+    /// <summary>The appended sequences, with a stand-in checkpoint of the size after the append (nothing here checks its signature).</summary>
+    public async ValueTask<LedgerAppend> AppendWithCheckpointAsync(IReadOnlyList<LedgerEntry> entries, CancellationToken cancellationToken)
+    {
+        var sequences = await AppendAsync(entries, cancellationToken);
+        var checkpoint = new SignedCheckpoint(Origin, Size, new byte[32], DateTimeOffset.UnixEpoch, $"test\n{Size}\n");
+        return new LedgerAppend(sequences, [.. entries.Select(_ => new byte[32])], checkpoint);
+    }
+
     public Task<SignedCheckpoint> CheckpointAsync(CancellationToken cancellationToken) => throw new NotSupportedException("not used by decisions");
 
     public InclusionProof ProveInclusion(ulong sequence, ulong treeSize) => throw new NotSupportedException("not used by decisions");

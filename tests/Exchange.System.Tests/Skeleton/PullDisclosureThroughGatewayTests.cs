@@ -91,6 +91,42 @@ public sealed class PullDisclosureThroughGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_checkpoint_a_receipt_carries_shows_a_ledger_cut_short_after_it_naming_the_first_missing_entry()
+    {
+        var response = await _socialTeam.RequestAsync(DemoPartners.Police, new DisclosureRequest
+        {
+            Subject = new SubjectRef { Pseudonym = _noraAtSocialTeam },
+            Purpose = Purpose.RecoveryPlanning,
+            LegalBasis = new LegalBasisRef { Id = "wth" },
+            Categories = { DataCategory.Measure },
+            Requester = _socialTeam.Professional("sociaal werker", "sw-0042"),
+        });
+        var kept = Path.Combine(_cluster.DataDirectory, "receipt.checkpoint");
+        await File.WriteAllTextAsync(kept, response.Receipt.LedgerCheckpoint, TestContext.Current.CancellationToken);
+        var treeSize = ulong.Parse(response.Receipt.LedgerCheckpoint.Split('\n')[1], global::System.Globalization.CultureInfo.InvariantCulture);
+        var entries = await LedgerReader.AllAsync(_cluster);
+        var decision = Assert.Single(entries, e => e.Kind == EntryKind.Decision && e.DecisionId == response.Receipt.DecisionId);
+        var release = Assert.Single(entries, e => e.Kind == EntryKind.Release && e.DecisionId == response.Receipt.DecisionId);
+
+        await _cluster.StopAsync("policy");
+        var intact = await LedgerCli.RunAsync("ledger", "verify", "--sqlite", _cluster.LedgerPath, "--trusted-checkpoint", kept);
+        var cutAt = await LedgerCli.CutBeforeAsync(_cluster.LedgerPath, decision.Sequence);
+        var alone = await LedgerCli.RunAsync("ledger", "verify", "--sqlite", _cluster.LedgerPath);
+        var against = await LedgerCli.RunAsync("ledger", "verify", "--sqlite", _cluster.LedgerPath, "--trusted-checkpoint", kept);
+
+        Assert.Equal([decision.Sequence, release.Sequence], response.Receipt.LedgerSequences);
+        Assert.True(treeSize > release.Sequence);
+        Assert.Equal(0, intact.ExitCode);
+        Assert.Contains("consistent with 1 trusted checkpoints", intact.Output, StringComparison.Ordinal);
+        // What is left is consistent in itself; only the checkpoint the recipient kept shows what is missing.
+        Assert.Equal(0, alone.ExitCode);
+        Assert.Equal(1, against.ExitCode);
+        Assert.Contains(FormattableString.Invariant(
+            $"entry {cutAt} does not verify: it is missing, but the trusted checkpoint for tree size {treeSize} (receipt.checkpoint) includes it"),
+            against.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_request_for_a_purpose_the_rules_do_not_cover_is_denied_with_a_reason_and_the_denial_is_in_the_ledger()
     {
         var denial = await Assert.ThrowsAsync<RpcException>(() => _socialTeam.RequestAsync(DemoPartners.Police, new DisclosureRequest

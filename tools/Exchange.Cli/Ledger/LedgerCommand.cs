@@ -22,15 +22,17 @@ public static class LedgerCommand
     {
         var command = new Command("ledger", "Export and verify the disclosure ledger, and benchmark its stores.");
         command.Subcommands.Add(CreateExport());
-        command.Subcommands.Add(CreateVerify());
+        command.Subcommands.Add(LedgerVerifyCommand.Create());
         command.Subcommands.Add(CreateCheckProof());
+        command.Subcommands.Add(LedgerWitnessCommand.Create());
+        command.Subcommands.Add(LedgerCosignCommand.Create());
         command.Subcommands.Add(LedgerBenchCommand.Create());
         return command;
     }
 
-    private static Option<string?> SqliteOption() => new("--sqlite") { Description = "Path of the ledger's SQLite file." };
+    internal static Option<string?> SqliteOption() => new("--sqlite") { Description = "Path of the ledger's SQLite file." };
 
-    private static Option<string?> PostgresOption() => new("--postgres") { Description = "Npgsql connection string of the ledger's PostgreSQL database." };
+    internal static Option<string?> PostgresOption() => new("--postgres") { Description = "Npgsql connection string of the ledger's PostgreSQL database." };
 
     private static Command CreateExport()
     {
@@ -61,60 +63,6 @@ public static class LedgerCommand
                 Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"exported {header.EntryCount} entries and {header.CheckpointCount} signed checkpoints from {store.Description} to {path}"));
                 return Verified;
-            }
-        });
-        return command;
-    }
-
-    private static Command CreateVerify()
-    {
-        var sqlite = SqliteOption();
-        var postgres = PostgresOption();
-        var export = new Option<FileInfo?>("--export") { Description = "An export file to verify offline." };
-        var publicKey = new Option<string?>("--public-key")
-        {
-            Description = "The ledger's verifier key (name+keyid+base64key) or a file holding it. Required with --export; "
-                + "for a live store the key the store recorded at first start is used when omitted.",
-        };
-        var command = new Command("verify",
-            "Recompute every leaf, the Merkle tree and each signed checkpoint; name the first entry that does not verify.")
-        {
-            sqlite, postgres, export, publicKey,
-        };
-        command.SetAction(async (parse, cancellationToken) =>
-        {
-            if (!await ExactlyOneAsync(parse, sqlite, postgres, export))
-            {
-                return CouldNotRun;
-            }
-
-            if (parse.GetValue(export) is not null && string.IsNullOrWhiteSpace(parse.GetValue(publicKey)))
-            {
-                await Console.Error.WriteLineAsync("error: --export needs --public-key: an export is verified against the key you trust, not the one it carries.");
-                return CouldNotRun;
-            }
-
-            var key = ReadKey(parse.GetValue(publicKey));
-            if (parse.GetValue(export) is { } file)
-            {
-                return await VerifyExportAsync(file, key!, cancellationToken);
-            }
-
-            var store = await OpenStoreAsync(parse.GetValue(sqlite), parse.GetValue(postgres), cancellationToken);
-            if (store is null)
-            {
-                return CouldNotRun;
-            }
-
-            await using (store)
-            {
-                if (key is null)
-                {
-                    Console.Out.WriteLine("note: verifying against the public key recorded in the store; pass --public-key to check against the published one.");
-                }
-
-                var report = await LedgerVerifier.VerifyStoreAsync(store, key, cancellationToken);
-                return Report(report, store.Description);
             }
         });
         return command;
@@ -155,77 +103,7 @@ public static class LedgerCommand
         return command;
     }
 
-    private static async Task<int> VerifyExportAsync(FileInfo file, string key, CancellationToken cancellationToken)
-    {
-        if (!file.Exists)
-        {
-            await Console.Error.WriteLineAsync($"error: {file.FullName} does not exist.");
-            return CouldNotRun;
-        }
-
-        NoteVerifier verifier;
-        try
-        {
-            verifier = NoteVerifier.Parse(key);
-        }
-        catch (FormatException exception)
-        {
-            await Console.Error.WriteLineAsync($"error: the public key is not a verifier key: {exception.Message}");
-            return CouldNotRun;
-        }
-
-        ExportReader reader;
-        try
-        {
-            reader = await LedgerExport.OpenAsync(file.FullName, cancellationToken);
-        }
-        catch (Exception exception) when (exception is FormatException or System.Text.Json.JsonException or KeyNotFoundException)
-        {
-            await Console.Error.WriteLineAsync($"error: {file.FullName} is not a ledger export: {exception.Message}");
-            return CouldNotRun;
-        }
-
-        using (reader)
-        {
-            var report = await new LedgerVerifier(verifier).VerifyAsync(reader.ReadEntriesAsync(cancellationToken), reader.CheckpointNotes, cancellationToken);
-            if (report.Succeeded && report.EntriesVerified != reader.Header.EntryCount)
-            {
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"entry {report.EntriesVerified} does not verify: the export's header announces {reader.Header.EntryCount} entries but the file holds {report.EntriesVerified}"));
-                return DoesNotVerify;
-            }
-
-            return Report(report, file.FullName);
-        }
-    }
-
-    private static int Report(VerificationReport report, string source)
-    {
-        if (report.Succeeded)
-        {
-            var latest = report.LatestCheckpointSize;
-            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"ledger verified: {report.EntriesVerified} entries and {report.CheckpointsVerified} signed checkpoints in {source}; root {Convert.ToBase64String(report.RootHash)}"));
-            if (latest is null)
-            {
-                Console.Out.WriteLine("warning: no signed checkpoint: the entries are self-consistent but nothing vouches for them yet.");
-            }
-            else if (latest < report.EntriesVerified)
-            {
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"note: entries {latest} to {report.EntriesVerified - 1} are after the latest signed checkpoint ({latest}); the next checkpoint will cover them."));
-            }
-
-            return Verified;
-        }
-
-        Console.Out.WriteLine(report.FirstBadSequence is { } bad
-            ? string.Create(CultureInfo.InvariantCulture, $"entry {bad} does not verify: {report.Failure}")
-            : $"ledger does not verify: {report.Failure}");
-        return DoesNotVerify;
-    }
-
-    private static string? ReadKey(string? keyOrFile)
+    internal static string? ReadKey(string? keyOrFile)
     {
         if (string.IsNullOrWhiteSpace(keyOrFile))
         {
@@ -235,7 +113,7 @@ public static class LedgerCommand
         return File.Exists(keyOrFile) ? File.ReadAllText(keyOrFile).Trim() : keyOrFile.Trim();
     }
 
-    private static async Task<ILedgerStore?> OpenStoreAsync(string? sqlite, string? postgres, CancellationToken cancellationToken)
+    internal static async Task<ILedgerStore?> OpenStoreAsync(string? sqlite, string? postgres, CancellationToken cancellationToken)
     {
         if (sqlite is not null && !File.Exists(sqlite))
         {
@@ -258,7 +136,7 @@ public static class LedgerCommand
     }
 
     /// <summary>Checked in the action rather than as a parser validator, so a usage error exits 2, never 1 ("does not verify").</summary>
-    private static async Task<bool> ExactlyOneAsync(ParseResult parse, params Option[] options)
+    internal static async Task<bool> ExactlyOneAsync(ParseResult parse, params Option[] options)
     {
         if (options.Count(o => parse.GetResult(o) is not null) == 1)
         {

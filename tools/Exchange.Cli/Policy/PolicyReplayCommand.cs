@@ -108,11 +108,6 @@ public static class PolicyReplayCommand
         using var export = await LedgerExport.OpenAsync(path, cancellationToken);
         await foreach (var entry in export.ReadEntriesAsync(cancellationToken))
         {
-            if (entry.Unreadable is not null)
-            {
-                throw new InvalidDataException($"entry {entry.Sequence}: {entry.Unreadable}");
-            }
-
             entries.Add(LedgerEntry.Parser.ParseFrom(entry.Entry));
         }
 
