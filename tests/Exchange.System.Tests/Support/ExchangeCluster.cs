@@ -28,14 +28,17 @@ public sealed class ExchangeCluster : IAsyncDisposable
 {
     private readonly TempDirectory _data = new("exchange-cluster");
     private readonly Dictionary<string, GrpcChannel> _channels = [];
-    private readonly Dictionary<string, Func<Task<RunningService>>> _starters = [];
+    private readonly Dictionary<string, Func<Task>> _starters = [];
     private readonly Dictionary<string, PartnerTokenClient> _tokens = [];
+    private readonly ClusterOptions _options;
     private TestIdentity? _identity;
 
-    private ExchangeCluster(TestPki pki, CapturingLogs logs)
+    private ExchangeCluster(TestPki pki, CapturingLogs logs, ClusterOptions options)
     {
         Pki = pki;
         Logs = logs;
+        _options = options;
+        LedgerPath = Path.Combine(options.LedgerDirectory ?? Path.Combine(_data.Path, "ledger"), "ledger.db");
     }
 
     public TestPki Pki { get; }
@@ -46,6 +49,12 @@ public sealed class ExchangeCluster : IAsyncDisposable
 
     public Dictionary<string, RunningService> Services { get; } = [];
 
+    /// <summary>The services <see cref="ClusterOptions.Processes"/> runs as processes of their own, by the same names.</summary>
+    public Dictionary<string, ServiceProcess> Processes { get; } = [];
+
+    /// <summary>The proxy between the policy service and its callers, when <see cref="ClusterOptions.PolicyBehindProxy"/>.</summary>
+    public FaultProxy? PolicyProxy { get; private set; }
+
     public RunningService Policy => Services["policy"];
 
     public RunningService Gateway => Services["gateway"];
@@ -55,7 +64,7 @@ public sealed class ExchangeCluster : IAsyncDisposable
 
     public TestIdentity Identity => _identity ?? throw new InvalidOperationException("The exchange has not started.");
 
-    public string LedgerPath => Path.Combine(_data.Path, "ledger", "ledger.db");
+    public string LedgerPath { get; }
 
     public Uri IndexAddress { get; } = FreePorts.NextHttp();
 
@@ -85,7 +94,7 @@ public sealed class ExchangeCluster : IAsyncDisposable
             config[setting] = value;
         }
 
-        await Add(name, () => Start(name, typeof(VeiligThuisServiceExtensions), config, b =>
+        await Add(name, async () => Services[name] = await StartInProcess(name, typeof(VeiligThuisServiceExtensions), config, b =>
         {
             b.AddVeiligThuisService();
             add?.Invoke(b);
@@ -97,9 +106,9 @@ public sealed class ExchangeCluster : IAsyncDisposable
         return Services[name];
     }
 
-    public static async Task<ExchangeCluster> StartAsync()
+    public static async Task<ExchangeCluster> StartAsync(ClusterOptions? options = null)
     {
-        var cluster = new ExchangeCluster(new TestPki(), new CapturingLogs());
+        var cluster = new ExchangeCluster(new TestPki(), new CapturingLogs(), options ?? new ClusterOptions());
         try
         {
             await cluster.StartServicesAsync();
@@ -129,13 +138,24 @@ public sealed class ExchangeCluster : IAsyncDisposable
         return channel;
     }
 
-    public Task StopAsync(string service) => Services[service].StopAsync();
+    public Task StopAsync(string service) => Processes.TryGetValue(service, out var process) ? process.KillAsync() : Services[service].StopAsync();
+
+    /// <summary>Kills a service that runs as its own process with SIGKILL, in the middle of whatever it was doing.</summary>
+    public Task KillAsync(string service) => Processes[service].KillAsync();
 
     /// <summary>Starts a stopped service again on the same port, with the same data.</summary>
     public async Task RestartAsync(string service)
     {
-        await Services[service].DisposeAsync();
-        Services[service] = await _starters[service]();
+        if (Processes.TryGetValue(service, out var process))
+        {
+            await process.DisposeAsync();
+        }
+        else
+        {
+            await Services[service].DisposeAsync();
+        }
+
+        await _starters[service]();
     }
 
     public async ValueTask DisposeAsync()
@@ -155,6 +175,16 @@ public sealed class ExchangeCluster : IAsyncDisposable
             await service.DisposeAsync();
         }
 
+        foreach (var process in Processes.Values)
+        {
+            await process.DisposeAsync();
+        }
+
+        if (PolicyProxy is not null)
+        {
+            await PolicyProxy.DisposeAsync();
+        }
+
         if (_identity is not null)
         {
             await _identity.DisposeAsync();
@@ -168,15 +198,23 @@ public sealed class ExchangeCluster : IAsyncDisposable
     {
         var partners = DemoPartners.All.Select(p => new TestPartner(p.Id, p.Name, DomainNames.ToName(p.Domain))).ToList();
         Pki.SystemCertificate(LedgerReviewer, DemoPartners.VeiligThuis, "Veilig Thuis Midden- en West-Brabant, FG").Dispose();
-        _identity = await TestIdentity.StartAsync(
-            Pki,
-            partners,
-            TestIdentity.SystemClient(
-                partners.Count, LedgerReviewer, partners.Single(p => p.Id == DemoPartners.VeiligThuis), Pki.ClientCertificatePath(LedgerReviewer), [ExchangeScopes.LedgerReview]),
-            Logs);
+        var identitySettings = new Dictionary<string, string?>(TestIdentity.SystemClient(
+            partners.Count, LedgerReviewer, partners.Single(p => p.Id == DemoPartners.VeiligThuis), Pki.ClientCertificatePath(LedgerReviewer), [ExchangeScopes.LedgerReview]));
+        foreach (var (setting, value) in _options.IdentitySettings)
+        {
+            identitySettings[setting] = value;
+        }
+
+        _identity = await TestIdentity.StartAsync(Pki, partners, identitySettings, Logs);
         var key = _pseudonymKey;
         var index = IndexAddress;
-        var policy = PolicyAddress;
+        if (_options.PolicyBehindProxy)
+        {
+            PolicyProxy = await FaultProxy.StartAsync(PolicyAddress);
+        }
+
+        // Where the policy service's callers (the index and the domain services) reach it.
+        var policy = PolicyProxy?.Address ?? PolicyAddress;
         var nodes = new Dictionary<Domain, Uri>
         {
             [Domain.Police] = FreePorts.NextHttp(),
@@ -217,7 +255,7 @@ public sealed class ExchangeCluster : IAsyncDisposable
         await Add("index", () => Start("index", typeof(IndexServiceExtensions), indexConfig, b => b.AddIndexService(), a => a.MapIndexService()));
 
         var policyConfig = Config(
-            policy,
+            PolicyAddress,
             ("Policy:BundleDirectory", Repository.Path("policies")),
             ("Policy:IndexAddress", index.ToString()),
             ("Ledger:Store", "Sqlite"),
@@ -225,6 +263,11 @@ public sealed class ExchangeCluster : IAsyncDisposable
             ("Ledger:SigningKeyPath", Path.Combine(_data.Path, "ledger", "signing.key")),
             ("Ledger:Origin", "exchange.test/ledger"));
         Partners(policyConfig, "Policy", _ => null, string.Empty);
+        foreach (var (setting, value) in _options.PolicySettings)
+        {
+            policyConfig[setting] = value;
+        }
+
         await Add("policy", () => Start("policy", typeof(PolicyServiceExtensions), policyConfig, b => b.AddPolicyService(), a => a.MapPolicyService()));
 
         foreach (var (id, _, domain) in DemoPartners.All)
@@ -235,6 +278,11 @@ public sealed class ExchangeCluster : IAsyncDisposable
                 ("Node:DataDirectory", Path.Combine(_data.Path, id)),
                 ("Node:PolicyAddress", policy.ToString()),
                 ("Node:IndexAddress", index.ToString()));
+            foreach (var (setting, value) in _options.NodeSettings)
+            {
+                config[setting] = value;
+            }
+
             await Add(id, domain switch
             {
                 Domain.Police => () => Start(id, typeof(PoliceServiceExtensions), config, b => b.AddPoliceService(), a => a.MapPoliceService()),
@@ -255,6 +303,11 @@ public sealed class ExchangeCluster : IAsyncDisposable
             ("Gateway:PlatformRoutes:0:Services:0", "ledger.v1.LedgerService"),
             ("Gateway:PlatformRoutes:0:Address", policy.ToString()));
         Partners(gatewayConfig, "Gateway", d => nodes[d], "ServiceAddress");
+        foreach (var (setting, value) in _options.GatewaySettings)
+        {
+            gatewayConfig[setting] = value;
+        }
+
         await Add("gateway", () => Start("gateway", typeof(GatewayExtensions), gatewayConfig, b => b.AddGateway(), a =>
         {
             a.MapGrpcHealthChecksService();
@@ -262,13 +315,29 @@ public sealed class ExchangeCluster : IAsyncDisposable
         }));
     }
 
-    private async Task Add(string name, Func<Task<RunningService>> start)
+    private async Task Add(string name, Func<Task> start)
     {
         _starters[name] = start;
-        Services[name] = await start();
+        await start();
     }
 
-    private Task<RunningService> Start(string name, Type marker, Dictionary<string, string?> config, Action<WebApplicationBuilder> add, Action<WebApplication> map) =>
+    /// <summary>
+    /// Starts a service in the test process, or, when the options say so, from its own build output as a process of
+    /// its own (with the same settings), so that it can be killed outright.
+    /// </summary>
+    private async Task Start(string name, Type marker, Dictionary<string, string?> config, Action<WebApplicationBuilder> add, Action<WebApplication> map)
+    {
+        if (_options.Processes.Contains(name))
+        {
+            var assembly = marker.Assembly.GetName().Name!;
+            Processes[name] = await ServiceProcess.StartAsync(name, Path.Combine("services", assembly["Exchange.".Length..]), assembly, config);
+            return;
+        }
+
+        Services[name] = await StartInProcess(name, marker, config, add, map);
+    }
+
+    private Task<RunningService> StartInProcess(string name, Type marker, Dictionary<string, string?> config, Action<WebApplicationBuilder> add, Action<WebApplication> map) =>
         RunningService.StartAsync(name, marker, config, add, app =>
         {
             if (name != "gateway")
@@ -278,4 +347,27 @@ public sealed class ExchangeCluster : IAsyncDisposable
 
             map(app);
         }, Logs);
+}
+
+/// <summary>
+/// How a fault test wants the exchange built: which services run as processes of their own (to be killed with
+/// SIGKILL), whether the policy service's callers reach it through a <see cref="FaultProxy"/>, where the ledger
+/// lies (e.g. on a small file system), and settings that add to or override each kind of service's.
+/// </summary>
+public sealed record ClusterOptions
+{
+    /// <summary>Names as in <see cref="ExchangeCluster.Services"/>: "policy", "index", or a partner id for its domain service.</summary>
+    public IReadOnlySet<string> Processes { get; init; } = new HashSet<string>();
+
+    public bool PolicyBehindProxy { get; init; }
+
+    public string? LedgerDirectory { get; init; }
+
+    public IReadOnlyDictionary<string, string?> PolicySettings { get; init; } = new Dictionary<string, string?>();
+
+    public IReadOnlyDictionary<string, string?> NodeSettings { get; init; } = new Dictionary<string, string?>();
+
+    public IReadOnlyDictionary<string, string?> IdentitySettings { get; init; } = new Dictionary<string, string?>();
+
+    public IReadOnlyDictionary<string, string?> GatewaySettings { get; init; } = new Dictionary<string, string?>();
 }
