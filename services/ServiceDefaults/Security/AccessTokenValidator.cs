@@ -24,11 +24,11 @@ public sealed partial class AccessTokenValidator : IDisposable
 
     private readonly TokenOptions _options;
     private readonly HttpClient _http;
-    private readonly ConfigurationManager<OpenIdConnectConfiguration> _metadata;
+    private readonly SigningKeyCache _metadata;
     private readonly JsonWebTokenHandler _handler = new();
     private readonly ILogger<AccessTokenValidator> _logger;
 
-    public AccessTokenValidator(IOptions<TokenOptions> options, ILogger<AccessTokenValidator> logger)
+    public AccessTokenValidator(IOptions<TokenOptions> options, ILogger<AccessTokenValidator> logger, TimeProvider? time = null)
     {
         _options = options.Value;
         _logger = logger;
@@ -41,14 +41,12 @@ public sealed partial class AccessTokenValidator : IDisposable
         {
             Timeout = TimeSpan.FromSeconds(10),
         };
-        _metadata = new ConfigurationManager<OpenIdConnectConfiguration>(
+        _metadata = new SigningKeyCache(
             _options.MetadataAddress.AbsoluteUri,
-            new OpenIdConnectConfigurationRetriever(),
-            new HttpDocumentRetriever(_http) { RequireHttps = true })
-        {
-            AutomaticRefreshInterval = _options.MetadataRefreshInterval,
-            RefreshInterval = _options.UnknownKeyRefreshInterval,
-        };
+            new HttpDocumentRetriever(_http) { RequireHttps = true },
+            _options.MetadataRefreshInterval,
+            _options.UnknownKeyRefreshInterval,
+            time ?? TimeProvider.System);
     }
 
     /// <summary>
@@ -67,7 +65,7 @@ public sealed partial class AccessTokenValidator : IDisposable
         OpenIdConnectConfiguration metadata;
         try
         {
-            metadata = await _metadata.GetConfigurationAsync(cancellationToken);
+            metadata = await _metadata.GetAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is InvalidOperationException or HttpRequestException or IOException or TaskCanceledException)
         {
@@ -78,11 +76,14 @@ public sealed partial class AccessTokenValidator : IDisposable
         var result = await ValidateAsync(token, metadata);
         if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
-            // A key id we have not seen: the identity service may have rotated. Read the keys again once.
-            _metadata.RequestRefresh();
+            // A key id we have not seen: the identity service may have rotated. Read the keys again, now.
             try
             {
-                result = await ValidateAsync(token, await _metadata.GetConfigurationAsync(cancellationToken));
+                var refreshed = await _metadata.RefreshForUnknownKeyAsync(cancellationToken);
+                if (refreshed is not null)
+                {
+                    result = await ValidateAsync(token, refreshed);
+                }
             }
             catch (Exception exception) when (exception is InvalidOperationException or HttpRequestException or IOException or TaskCanceledException)
             {
@@ -112,7 +113,11 @@ public sealed partial class AccessTokenValidator : IDisposable
             : TokenCheck.Valid(caller);
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _metadata.Dispose();
+        _http.Dispose();
+    }
 
     private Task<TokenValidationResult> ValidateAsync(string token, OpenIdConnectConfiguration metadata)
     {

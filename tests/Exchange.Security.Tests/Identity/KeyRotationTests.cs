@@ -43,15 +43,9 @@ public sealed class KeyRotationTests
         }
 
         Assert.NotEqual(KeyId(before), KeyId(after));
-        // An unknown key id makes the validator read the keys again, in the background: on a loaded machine the
-        // rotation may have run ahead of the keys it read first, so the new token holds once that read is done.
+        // The first token signed with the new key is accepted at once: the validator reads the keys before it judges
+        // a token whose key id it has not seen, rather than refusing it until a background refresh has run.
         var accepted = (await validator.ValidateAsync("Bearer " + after, thumbprint, cancellation)).Caller;
-        for (var attempt = 0; accepted is null && attempt < 30; attempt++)
-        {
-            await Task.Delay(500, cancellation);
-            accepted = (await validator.ValidateAsync("Bearer " + after, thumbprint, cancellation)).Caller;
-        }
-
         Assert.NotNull(accepted);
         Assert.NotNull((await validator.ValidateAsync("Bearer " + before, thumbprint, cancellation)).Caller);
     }
