@@ -30,6 +30,10 @@ public static class PartnerChannel
             DisposeHttpClient = true,
             Credentials = credentials is null ? null : ChannelCredentials.Create(ChannelCredentials.SecureSsl, credentials),
             MaxSendMessageSize = null,
+            // After a gateway restart, connect again within a second or so rather than after gRPC's growing backoff
+            // (up to two minutes): a partner's inbox stream resumes and its calls are served as soon as the gateway is back.
+            InitialReconnectBackoff = TimeSpan.FromMilliseconds(250),
+            MaxReconnectBackoff = TimeSpan.FromSeconds(1),
         });
     }
 

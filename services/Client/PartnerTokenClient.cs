@@ -69,8 +69,33 @@ public sealed class PartnerTokenClient : IDisposable
     public Uri TokenEndpoint => new(_issuer, "connect/token");
 
     /// <summary>Credentials for a gRPC channel or call: every call gets a current access token.</summary>
+    /// <remarks>
+    /// A token that cannot be had ends the call with a status that says why: UNAVAILABLE when the identity service
+    /// cannot be reached (a token already held is used until it expires, so only new and renewed tokens fail),
+    /// UNAUTHENTICATED with the OAuth error when it refuses.
+    /// </remarks>
     public CallCredentials CallCredentials => CallCredentials.FromInterceptor(async (context, metadata) =>
-        metadata.Add("authorization", "Bearer " + await GetAccessTokenAsync(context.CancellationToken)));
+    {
+        string token;
+        try
+        {
+            token = await GetAccessTokenAsync(context.CancellationToken);
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"No access token: the identity service at {_issuer} could not be reached ({exception.HttpRequestError}). Try again later.", exception));
+        }
+        catch (TaskCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, $"No access token: the identity service at {_issuer} did not answer in time. Try again later."));
+        }
+        catch (TokenRequestException exception)
+        {
+            throw new RpcException(new Status(StatusCode.Unauthenticated, $"No access token: the identity service refused ({exception.Error}).", exception));
+        }
+
+        metadata.Add("authorization", "Bearer " + token);
+    });
 
     /// <summary>A current access token, from the cache while it is good for at least another 30 seconds.</summary>
     public async Task<string> GetAccessTokenAsync(CancellationToken cancellationToken = default)

@@ -7,6 +7,24 @@ using Exchange.Ledger.Hosting;
 // Usage: CrashWriter <sqlite|postgres> <path-or-connection-string> <signing-key-path> <writers> <entries-per-append>
 // Prints "ready", then one line "ack <decision id> <first sequence> <count>" per append, only after the
 // ledger has returned it as durable. Runs until killed; exits by itself after 60 s so it can never linger.
+//    or: CrashWriter lock <sqlite-path>
+// Takes SQLite's write lock on the ledger file as another program would (a backup, an operator's sqlite3 shell),
+// prints "locked", and holds it until its standard input closes or it is killed; at most 120 s.
+if (args is ["lock", var lockedPath])
+{
+    await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={lockedPath};Pooling=false");
+    await connection.OpenAsync();
+    await using (var begin = connection.CreateCommand())
+    {
+        begin.CommandText = "BEGIN EXCLUSIVE";
+        await begin.ExecuteNonQueryAsync();
+    }
+
+    Console.Out.WriteLine("locked");
+    await Console.In.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(120)).ContinueWith(_ => { }, TaskScheduler.Default);
+    return 0;
+}
+
 if (args.Length != 5)
 {
     await Console.Error.WriteLineAsync("usage: CrashWriter <sqlite|postgres> <target> <key> <writers> <entries-per-append>");

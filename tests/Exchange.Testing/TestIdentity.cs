@@ -31,15 +31,24 @@ public sealed class TestIdentity : IAsyncDisposable
 {
     private readonly TempDirectory? _directory;
     private readonly TestPki _pki;
+    private readonly Func<Task<RunningService>> _start;
 
-    private TestIdentity(RunningService service, TempDirectory? directory, TestPki pki)
+    private TestIdentity(RunningService service, TempDirectory? directory, TestPki pki, Func<Task<RunningService>> start)
     {
         Service = service;
         _directory = directory;
         _pki = pki;
+        _start = start;
     }
 
-    public RunningService Service { get; }
+    public RunningService Service { get; private set; }
+
+    /// <summary>Starts a stopped identity service again on the same port, with the same clients, store and signing keys.</summary>
+    public async Task RestartAsync()
+    {
+        await Service.DisposeAsync();
+        Service = await _start();
+    }
 
     /// <summary>The issuer, e.g. https://127.0.0.1:41234/.</summary>
     public Uri Issuer => new(Service.Address, "/");
@@ -87,18 +96,21 @@ public sealed class TestIdentity : IAsyncDisposable
             configuration[key] = value;
         }
 
-        var service = await RunningService.StartAsync(
+        Task<RunningService> Start() => RunningService.StartAsync(
             "exchange-identity", typeof(IdentityServiceExtensions), configuration,
             b => b.AddIdentityService(), a => a.MapIdentityService(), logs, issuesTokens: true);
-        return new TestIdentity(service, directory, pki);
+        return new TestIdentity(await Start(), directory, pki, Start);
     }
 
     /// <summary>
     /// The identity service of a harness's topology, started with <paramref name="settings"/> (the topology's, perhaps
     /// with more clients); its keys and database are in the topology's data directory.
     /// </summary>
-    public static async Task<TestIdentity> StartAsync(ExchangeProcess process, IReadOnlyDictionary<string, string?> settings, TestPki pki, ILoggerProvider? logs = null) =>
-        new(await InProcessServices.StartAsync(process, settings, logs), null, pki);
+    public static async Task<TestIdentity> StartAsync(ExchangeProcess process, IReadOnlyDictionary<string, string?> settings, TestPki pki, ILoggerProvider? logs = null)
+    {
+        Task<RunningService> Start() => InProcessServices.StartAsync(process, settings, logs);
+        return new(await Start(), null, pki, Start);
+    }
 
     /// <summary>Settings that register one more system client (index <paramref name="index"/> in Identity:Clients).</summary>
     public static IReadOnlyDictionary<string, string?> SystemClient(

@@ -1,5 +1,6 @@
 using Exchange.Console.Hosting;
 using Exchange.Contracts.Ledger.V1;
+using Exchange.ServiceDefaults.Clients;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Authentication;
@@ -10,12 +11,12 @@ namespace Exchange.Console.Ledger;
 /// <summary>The one channel to the ledger's officers' service (h2c on the internal network).</summary>
 public sealed class LedgerChannel(IOptions<ConsoleOptions> options) : IDisposable
 {
-    public GrpcChannel Channel { get; } = GrpcChannel.ForAddress(options.Value.LedgerAddress!, new GrpcChannelOptions
+    public GrpcChannel Channel { get; } = GrpcChannel.ForAddress(options.Value.LedgerAddress!, ChannelBackoff.Apply(new GrpcChannelOptions
     {
         HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2) },
         DisposeHttpClient = true,
         MaxReceiveMessageSize = 16 * 1024 * 1024,
-    });
+    }));
 
     public void Dispose() => Channel.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Exchange.Contracts.Node.V1;
+using Exchange.ServiceDefaults.Clients;
 using Grpc.Net.Client;
 
 namespace Exchange.Disclosure.Delivery;
@@ -9,7 +10,7 @@ public sealed class PeerChannels : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Uri, GrpcChannel> _channels = new();
 
-    public GrpcChannel For(Uri address) => _channels.GetOrAdd(address, static a => GrpcChannel.ForAddress(a));
+    public GrpcChannel For(Uri address) => _channels.GetOrAdd(address, static a => GrpcChannel.ForAddress(a, ChannelBackoff.Apply(new GrpcChannelOptions())));
 
     public async ValueTask DisposeAsync()
     {

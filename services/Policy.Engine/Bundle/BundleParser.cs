@@ -67,6 +67,12 @@ internal static class BundleParser
             errors.Add(new SourceLocation(path, (int)e.Start.Line, (int)e.Start.Column), $"invalid YAML: {Innermost(e).Message}");
             return;
         }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet 18 throws these, without a place, for some malformed input (found by fuzzing: ": [\nt" and an ArgumentException "unsupported event").
+            errors.Add(SourceLocation.OfFile(path), "invalid YAML, and the parser could not say where");
+            return;
+        }
 
         foreach (var document in stream.Documents)
         {

@@ -54,6 +54,11 @@ public static class PartnerFileReader
         {
             reading.Error((int)exception.Start.Line, (int)exception.Start.Column, "(yaml)", exception.Message);
         }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet 18 throws these, without a place, for some malformed input (found by fuzzing: ": [\nt" and an ArgumentException "unsupported event").
+            reading.Error(1, 1, "(yaml)", "the file is not valid YAML, and the parser could not say where");
+        }
 
         var application = new PartnerApplication();
         if (root is not null)
@@ -233,7 +238,8 @@ public static class PartnerFileReader
                 var name = (key as YamlScalarNode)?.Value ?? string.Empty;
                 if (!keys.Contains(name))
                 {
-                    reading.Error(key, Yaml(name), $"unknown key '{name}'; expected one of: {string.Join(", ", keys)}");
+                    // An empty or non-scalar key still gets a field to name (found by fuzzing: "'': x" named none).
+                    reading.Error(key, Yaml(name.Length == 0 ? "(key)" : name), $"unknown key '{name}'; expected one of: {string.Join(", ", keys)}");
                 }
             }
         }

@@ -18,15 +18,18 @@ public sealed class ExchangeCluster : IAsyncDisposable
 {
     private readonly TempDirectory _data = new("exchange-cluster");
     private readonly Dictionary<string, GrpcChannel> _channels = [];
-    private readonly Dictionary<string, Func<Task<RunningService>>> _starters = [];
+    private readonly Dictionary<string, Func<Task>> _starters = [];
+    private readonly ClusterOptions _options;
     private readonly Dictionary<string, PartnerTokenClient> _tokens = [];
     private TestIdentity? _identity;
 
-    private ExchangeCluster(TestPki pki, CapturingLogs logs)
+    private ExchangeCluster(TestPki pki, CapturingLogs logs, ClusterOptions options)
     {
         Pki = pki;
         Logs = logs;
+        _options = options;
         Topology = TestTopology.Create(pki, _data.Path, ["identity", "policy", "index", .. TestTopology.Nodes, "gateway"]);
+        LedgerPath = options.LedgerDirectory is null ? Topology.LedgerDatabase : Path.Combine(options.LedgerDirectory, "ledger.db");
     }
 
     public TestPki Pki { get; }
@@ -39,6 +42,12 @@ public sealed class ExchangeCluster : IAsyncDisposable
 
     /// <summary>The running services by process name (identity aside): policy, index, police, veiligthuis, …, gateway.</summary>
     public Dictionary<string, RunningService> Services { get; } = [];
+
+    /// <summary>The services <see cref="ClusterOptions.Processes"/> runs as processes of their own, by the same names.</summary>
+    public Dictionary<string, ServiceProcess> Processes { get; } = [];
+
+    /// <summary>The proxy between the policy service and its callers, when <see cref="ClusterOptions.PolicyBehindProxy"/>.</summary>
+    public FaultProxy? PolicyProxy { get; private set; }
 
     public RunningService Policy => Services["policy"];
 
@@ -53,7 +62,7 @@ public sealed class ExchangeCluster : IAsyncDisposable
 
     public TestIdentity Identity => _identity ?? throw new InvalidOperationException("The exchange has not started.");
 
-    public string LedgerPath => Topology.LedgerDatabase;
+    public string LedgerPath { get; }
 
     public Uri IndexAddress => Topology.Require(ExchangePart.Index).Url;
 
@@ -78,13 +87,13 @@ public sealed class ExchangeCluster : IAsyncDisposable
             configuration[setting] = value;
         }
 
-        await Add(name, () => InProcessServices.StartAsync(process, configuration, Logs, add, map));
+        await Add(name, async () => Services[name] = await InProcessServices.StartAsync(process, configuration, Logs, add, map));
         return Services[name];
     }
 
-    public static async Task<ExchangeCluster> StartAsync()
+    public static async Task<ExchangeCluster> StartAsync(ClusterOptions? options = null)
     {
-        var cluster = new ExchangeCluster(new TestPki(), new CapturingLogs());
+        var cluster = new ExchangeCluster(new TestPki(), new CapturingLogs(), options ?? new ClusterOptions());
         try
         {
             await cluster.StartServicesAsync();
@@ -114,13 +123,24 @@ public sealed class ExchangeCluster : IAsyncDisposable
         return channel;
     }
 
-    public Task StopAsync(string service) => Services[service].StopAsync();
+    public Task StopAsync(string service) => Processes.TryGetValue(service, out var process) ? process.KillAsync() : Services[service].StopAsync();
+
+    /// <summary>Kills a service that runs as its own process with SIGKILL, in the middle of whatever it was doing.</summary>
+    public Task KillAsync(string service) => Processes[service].KillAsync();
 
     /// <summary>Starts a stopped service again on the same port, with the same data.</summary>
     public async Task RestartAsync(string service)
     {
-        await Services[service].DisposeAsync();
-        Services[service] = await _starters[service]();
+        if (Processes.TryGetValue(service, out var process))
+        {
+            await process.DisposeAsync();
+        }
+        else
+        {
+            await Services[service].DisposeAsync();
+        }
+
+        await _starters[service]();
     }
 
     public async ValueTask DisposeAsync()
@@ -140,6 +160,16 @@ public sealed class ExchangeCluster : IAsyncDisposable
             await service.DisposeAsync();
         }
 
+        foreach (var process in Processes.Values)
+        {
+            await process.DisposeAsync();
+        }
+
+        if (PolicyProxy is not null)
+        {
+            await PolicyProxy.DisposeAsync();
+        }
+
         if (_identity is not null)
         {
             await _identity.DisposeAsync();
@@ -152,17 +182,94 @@ public sealed class ExchangeCluster : IAsyncDisposable
     private async Task StartServicesAsync()
     {
         var identity = Topology.Require(ExchangePart.Identity);
-        _identity = await TestIdentity.StartAsync(identity, Topology.Settings(identity), Pki, Logs);
+        _identity = await TestIdentity.StartAsync(identity, Override(Topology.Settings(identity), _options.IdentitySettings), Pki, Logs);
+        if (_options.PolicyBehindProxy)
+        {
+            PolicyProxy = await FaultProxy.StartAsync(PolicyAddress);
+        }
+
         foreach (var process in Topology.StartOrder.Where(p => p.Part is not ExchangePart.Identity))
         {
             var settings = Topology.Settings(process);
-            await Add(process.Name, () => InProcessServices.StartAsync(process, settings, Logs));
+            if (PolicyProxy is not null && process.Part is not ExchangePart.Policy)
+            {
+                // The policy service's callers reach it through the proxy; the policy service itself listens where it always does.
+                foreach (var (key, value) in settings.Where(s => SameAddress(s.Value, PolicyAddress)).ToList())
+                {
+                    settings[key] = PolicyProxy.Address.ToString();
+                }
+            }
+
+            if (process.Part is ExchangePart.Policy)
+            {
+                settings["Ledger:SqlitePath"] = LedgerPath;
+            }
+
+            Override(settings, process.Part switch
+            {
+                ExchangePart.Policy => _options.PolicySettings,
+                ExchangePart.Node => _options.NodeSettings,
+                ExchangePart.Gateway => _options.GatewaySettings,
+                _ => new Dictionary<string, string?>(),
+            });
+            await Add(process.Name, () => Start(process, settings));
         }
     }
 
-    private async Task Add(string name, Func<Task<RunningService>> start)
+    /// <summary>
+    /// Starts a service in the test process, or, when the options say so, from its own build output as a process of
+    /// its own (with the same settings), so that it can be killed outright.
+    /// </summary>
+    private async Task Start(ExchangeProcess process, Dictionary<string, string?> settings)
+    {
+        if (_options.Processes.Contains(process.Name))
+        {
+            Processes[process.Name] = await ServiceProcess.StartAsync(process.Name, process.ProjectDirectory, process.AssemblyName, settings);
+            return;
+        }
+
+        Services[process.Name] = await InProcessServices.StartAsync(process, settings, Logs);
+    }
+
+    private async Task Add(string name, Func<Task> start)
     {
         _starters[name] = start;
-        Services[name] = await start();
+        await start();
     }
+
+    private static Dictionary<string, string?> Override(Dictionary<string, string?> settings, IReadOnlyDictionary<string, string?> overrides)
+    {
+        foreach (var (key, value) in overrides)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    private static bool SameAddress(string? value, Uri address) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && Uri.Compare(uri, address, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.Ordinal) == 0;
+}
+
+/// <summary>
+/// How a fault test wants the exchange built: which services run as processes of their own (to be killed with
+/// SIGKILL), whether the policy service's callers reach it through a <see cref="FaultProxy"/>, where the ledger
+/// lies (e.g. on a small file system), and settings that add to or override each kind of service's.
+/// </summary>
+public sealed record ClusterOptions
+{
+    /// <summary>Process names as in <see cref="ExchangeCluster.Services"/>: "policy", "index", "police", ….</summary>
+    public IReadOnlySet<string> Processes { get; init; } = new HashSet<string>();
+
+    public bool PolicyBehindProxy { get; init; }
+
+    public string? LedgerDirectory { get; init; }
+
+    public IReadOnlyDictionary<string, string?> PolicySettings { get; init; } = new Dictionary<string, string?>();
+
+    public IReadOnlyDictionary<string, string?> NodeSettings { get; init; } = new Dictionary<string, string?>();
+
+    public IReadOnlyDictionary<string, string?> IdentitySettings { get; init; } = new Dictionary<string, string?>();
+
+    public IReadOnlyDictionary<string, string?> GatewaySettings { get; init; } = new Dictionary<string, string?>();
 }
