@@ -104,6 +104,7 @@ public sealed class Ui(IOptions<ConsoleOptions> options)
         Contracts.V1.Decision.Permit => ("Toegestaan", "Permitted"),
         Contracts.V1.Decision.PartialPermit => ("Deels toegestaan", "Partly permitted"),
         Contracts.V1.Decision.Deny => ("Geweigerd", "Denied"),
+        Contracts.V1.Decision.HolderDecisionRequired => ("Ter afweging bij de houder", "Awaiting the holder's professional"),
         _ => ("—", "—"),
     });
 
@@ -117,6 +118,7 @@ public sealed class Ui(IOptions<ConsoleOptions> options)
         EntryKind.ListReview => ("Gecontroleerd", "Marked reviewed"),
         EntryKind.SignalReview => ("Signaal beoordeeld", "Signal reviewed"),
         EntryKind.HolderDecision => ("Besluit van de houder", "Holder's decision"),
+        EntryKind.RegistryChange => ("Wijziging partnerregister", "Partner registry change"),
         _ => ("—", "—"),
     });
 
