@@ -26,19 +26,19 @@ public sealed record PartnerFileTemplate(
         void Line(string line) => text.Append(line).Append('\n');
         Line($"# yaml-language-server: $schema={schemaPath}");
         Line($"# Partner file for {Name}: `exchange partner register {Id}.yaml` applies for it at the registry.");
-        Line("# Fields marked TODO still need the organisation's own values.");
+        Line("# Fields marked FILL IN still need the organisation's own values.");
         Line($"id: {Id}");
-        Line($"oin: {Quote(Oin)}{(Oin.Length == 0 ? "  # TODO the organisation's OIN (20 digits, Logius OIN register)" : string.Empty)}");
+        Line($"oin: {Quote(Oin)}{(Oin.Length == 0 ? "  # FILL IN: the organisation's OIN (20 digits, Logius OIN register)" : string.Empty)}");
         Line($"name: {Quote(Name)}");
         Line($"domain: {Domain}");
         Line($"region: {Quote(Region)}");
         Line("contacts:");
         Line("  - role: technical  # told the outcome of the application");
-        Line("    team: \"Functioneel beheer\"  # TODO");
-        Line($"    email: {Quote(TechnicalEmail ?? string.Empty)}{(TechnicalEmail is null ? "  # TODO" : string.Empty)}");
+        Line("    team: \"Functioneel beheer\"  # CHECK: the team that answers for the connection");
+        Line($"    email: {Quote(TechnicalEmail ?? string.Empty)}{(TechnicalEmail is null ? "  # FILL IN" : string.Empty)}");
         Line("  - role: privacy-officer  # functionaris gegevensbescherming");
         Line("    team: \"Functionaris gegevensbescherming\"");
-        Line($"    email: {Quote(PrivacyOfficerEmail ?? string.Empty)}{(PrivacyOfficerEmail is null ? "  # TODO" : string.Empty)}");
+        Line($"    email: {Quote(PrivacyOfficerEmail ?? string.Empty)}{(PrivacyOfficerEmail is null ? "  # FILL IN" : string.Empty)}");
         Line("certificate:");
         Line($"  request: {Quote(CertificateRequestFile)}  # signed by the exchange CA at registration; keep the .key file private");
         Line("node:");
@@ -50,10 +50,10 @@ public sealed record PartnerFileTemplate(
         {
             Line("  hosting: partner  # the organisation runs its own domain service");
             Line($"  endpoint: {Quote(Endpoint)}");
-            Line($"  server_certificate: {Quote(ServerCertificateFile ?? string.Empty)}{(ServerCertificateFile is null ? "  # TODO the node's server certificate (exchange CA)" : string.Empty)}");
+            Line($"  server_certificate: {Quote(ServerCertificateFile ?? string.Empty)}{(ServerCertificateFile is null ? "  # FILL IN: the node's server certificate (exchange CA)" : string.Empty)}");
         }
 
-        Line("agreements: []  # TODO the covenants signed, e.g.");
+        Line("agreements: []  # FILL IN: the covenants signed, e.g.");
         Line("#  - covenant: zvh-zeeland");
         Line("#    name: Convenant Zorg- en Veiligheidshuis Zeeland");
         Line($"#    parties: [{Id}, politie-zwb]");

@@ -125,7 +125,7 @@ public sealed class PartnerFileReaderTests
     }
 
     [Fact]
-    public void The_init_template_passes_once_its_TODO_fields_are_filled_in_and_names_them_until_then()
+    public void The_init_template_passes_once_its_FILL_IN_fields_are_filled_in_and_names_them_until_then()
     {
         using var dir = new TempDirectory();
         File.WriteAllText(dir.File("vt-zeeland.csr"), "-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----\n");

@@ -8,7 +8,7 @@ namespace Exchange.Cli.Partner;
 
 /// <summary>
 /// <c>exchange partner init</c>: the applicant's private key (it never leaves the applicant's machine), a certificate
-/// request for it (CN = the partner's id), and a partner file that names the request, with TODO marks where the
+/// request for it (CN = the partner's id), and a partner file that names the request, with FILL IN marks where the
 /// organisation's own values are still needed. Existing files are never overwritten.
 /// </summary>
 public static class PartnerInit
