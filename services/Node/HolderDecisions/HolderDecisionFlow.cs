@@ -91,7 +91,7 @@ public sealed partial class HolderDecisionFlow(
             await notices.NotifyAsync(holder, "holder-decision-requested:" + pending.HolderDecisionId, subjects, notice, receipt, cancellationToken);
         }
 
-        LogLeftToHolder(logger, pending.HolderDecisionId, holder, pending.LegalBasisId);
+        LogLeftToHolder(logger, pending.HolderDecisionId, holder);
         return receipt;
     }
 
@@ -383,8 +383,10 @@ public sealed partial class HolderDecisionFlow(
         [.. pending.Awaiting],
         [.. pending.LedgerSequences]);
 
-    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Request {HolderDecisionId} left to holder {Holder}: {LegalBasis} is a right the holder weighs")]
-    private static partial void LogLeftToHolder(ILogger logger, string holderDecisionId, string holder, string legalBasis);
+    // No legal basis or purpose here: which right was invoked (BW 1:240, Jeugdwet 7.3.11) tells what kind of proceedings
+    // concern a family; that stays in the ledger, where only the parties' privacy officers read it.
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Request {HolderDecisionId} left to a professional of holder {Holder}")]
+    private static partial void LogLeftToHolder(ILogger logger, string holderDecisionId, string holder);
 
     [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Request {HolderDecisionId} of holder {Holder} {Outcome}")]
     private static partial void LogDecided(ILogger logger, string holderDecisionId, string holder, string outcome);
