@@ -9,6 +9,7 @@ using Exchange.Ledger.Hosting;
 using Exchange.Node.Hosting;
 using Exchange.Policy.Hosting;
 using Exchange.Registry.Client.Administration;
+using Exchange.Registry.Client.Following;
 using Exchange.Registry.Hosting;
 using Exchange.ServiceDefaults.Hosting;
 using Exchange.ServiceDefaults.Security;
@@ -34,6 +35,18 @@ public static class TopologySettings
         if (topology.TraceFiles)
         {
             configuration.Set(TraceFile, Path.Combine(topology.Logs, process.Name + ".traces.jsonl"));
+        }
+
+        if (topology.RegistryFollowers.Contains(process))
+        {
+            var client = ExchangeTopology.ServiceClient(process);
+            configuration.Add(RegistryFollowerOptions.Section, new RegistryFollowerOptions
+            {
+                Address = topology.Require(ExchangePart.Registry).Url,
+                CaPath = topology.Pki.CaCertificatePath,
+                CertificatePath = topology.Pki.ClientCertificatePath(client),
+                KeyPath = topology.Pki.ClientKeyPath(client),
+            });
         }
 
         if (process.Part is not (ExchangePart.Identity or ExchangePart.Console))
@@ -64,6 +77,7 @@ public static class TopologySettings
             {
                 DataDirectory = topology.DataOf(process),
                 PolicyAddress = topology.Require(ExchangePart.Policy).Url,
+                SharedNodes = [.. topology.SharedNodes.Select(n => new SharedNodeAddress { Domain = n.Domain, Address = n.Address })],
                 Partners = [.. topology.Partners.Select(p => new IndexPartner
                 {
                     Id = p.Id,
@@ -139,6 +153,7 @@ public static class TopologySettings
         {
             IndexAddress = topology.Require(ExchangePart.Index).Url,
             PlatformRoutes = [new PlatformRoute { Services = ["ledger.v1.LedgerService"], Address = topology.Require(ExchangePart.Policy).Url }],
+            SharedNodes = [.. topology.SharedNodes.Select(n => new SharedNode { Domain = n.Domain, Address = n.Address })],
             Partners = [.. topology.Partners.Select(p => new PartnerRoute
             {
                 Id = p.Id,
