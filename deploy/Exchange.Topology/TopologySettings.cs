@@ -106,6 +106,27 @@ public static class TopologySettings
         };
     }
 
+    /// <summary>
+    /// A partner-hosted domain service: the same build as the exchange's shared node of its domain, serving one
+    /// organisation on its own TLS endpoint with the server certificate it registered, keeping its own data, and
+    /// using the exchange's policy and index and trusting its token issuer. It still holds the exchange's pseudonym
+    /// key, as a shared node does; tokens on internal calls will end that (docs/onboarding.md).
+    /// </summary>
+    public static ProcessConfiguration PartnerNode(
+        this ExchangeTopology topology, string organisationId, Uri url, string certificatePath, string keyPath, string dataDirectory) =>
+        new ProcessConfiguration()
+            .Add(EndpointOptions.Section, new EndpointOptions { Url = url.ToString(), CertificatePath = certificatePath, KeyPath = keyPath })
+            .Set(LogFormat, "simple")
+            .Add(TokenOptions.Section, Tokens(topology))
+            .Add(PseudonymOptions.Section, new PseudonymOptions { KeyFile = topology.PseudonymKeyFile })
+            .Add(NodeOptions.Section, new NodeOptions
+            {
+                DataDirectory = dataDirectory,
+                PolicyAddress = topology.Require(ExchangePart.Policy).Url,
+                IndexAddress = topology.Require(ExchangePart.Index).Url,
+                Organisations = [organisationId],
+            });
+
     /// <summary>Token validation as every service but the identity service does it.</summary>
     public static TokenOptions Tokens(ExchangeTopology topology)
     {

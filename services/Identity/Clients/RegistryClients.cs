@@ -6,9 +6,9 @@ using Microsoft.Extensions.Primitives;
 namespace Exchange.Identity.Clients;
 
 /// <summary>
-/// Keeps the partners' system clients in line with the registry: an approved partner gets a client (its id is the
-/// partner's id) for its registered, unrevoked client certificates with the partner scopes; a partner in any other
-/// state loses it, so that it obtains no new token. Clients of the configuration (administrators, the console,
+/// Keeps the partners' system clients in line with the registry: an approved partner (or a pending one whose own
+/// node the conformance kit tests) gets a client (its id is the partner's id) for its registered, unrevoked client
+/// certificates with the partner scopes; a partner in any other state loses it, so that it obtains no new token. Clients of the configuration (administrators, the console,
 /// privacy officers) are left alone.
 /// </summary>
 public sealed partial class RegistryClients(IPartnerSnapshots snapshots, IServiceScopeFactory scopes, ILogger<RegistryClients> logger) : BackgroundService
@@ -59,7 +59,7 @@ public sealed partial class RegistryClients(IPartnerSnapshots snapshots, IServic
         var registrar = scope.ServiceProvider.GetRequiredService<ClientRegistrar>();
         foreach (var partner in snapshot.Partners.Values.OrderBy(p => p.Id, StringComparer.Ordinal))
         {
-            if (partner.IsAdmitted && partner.ClientCertificatePems.Count > 0)
+            if (partner.MayBeTested && partner.ClientCertificatePems.Count > 0)
             {
                 await registrar.RegisterAsync(ClientOf(partner), cancellationToken);
             }

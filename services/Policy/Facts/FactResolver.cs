@@ -37,13 +37,17 @@ public sealed class FactResolver : IDisposable
 
     public void Dispose() => _subscription?.Dispose();
 
-    /// <summary>The policy's partners as the registry describes them: only approved ones have a domain. Partners only in configuration stay.</summary>
+    /// <summary>
+    /// The policy's partners as the registry describes them: approved ones, and pending ones whose node the
+    /// conformance kit tests, have a domain; others have none, so nothing is decided for them. Partners only in
+    /// configuration stay.
+    /// </summary>
     public static void ApplyRegistry(PolicyOptions options, PartnerSnapshot snapshot)
     {
         var partners = options.Partners.ToDictionary(p => p.Id, StringComparer.Ordinal);
         foreach (var partner in snapshot.Partners.Values)
         {
-            if (partner.IsAdmitted)
+            if (partner.MayBeTested)
             {
                 partners[partner.Id] = new PolicyPartner { Id = partner.Id, Domain = partner.Domain };
             }

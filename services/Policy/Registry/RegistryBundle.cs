@@ -9,7 +9,7 @@ namespace Exchange.Policy.Registry;
 
 /// <summary>
 /// The bundle the policy service decides on: the reviewed files of the bundle directory, and, when the service
-/// follows the partner registry, one more file it writes from the registry: each approved partner's signatures
+/// follows the partner registry, one more file it writes from the registry: each approved (or tested) partner's signatures
 /// under the agreements it signed. A partner onboarded later thereby signs without anyone editing the bundle, a
 /// suspended or revoked one stops being a signatory at once, and the bundle hash every decision carries covers
 /// both the reviewed rules and the signatures they were applied with.
@@ -35,7 +35,7 @@ public sealed class RegistryBundle(IOptions<PolicyOptions> options, TimeProvider
     /// </summary>
     public static BundleFile Signatures(PartnerSnapshot snapshot, DateTimeOffset now)
     {
-        var signatures = snapshot.Admitted
+        var signatures = snapshot.Partners.Values.Where(p => p.MayBeTested)
             .OrderBy(p => p.Id, StringComparer.Ordinal)
             .SelectMany(partner => partner.Agreements
                 .Where(a => a.ValidTo is null || now < a.ValidTo)

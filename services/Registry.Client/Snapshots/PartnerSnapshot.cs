@@ -33,6 +33,13 @@ public sealed record RegisteredPartner(
     /// <summary>Only an approved partner is on the exchange: routed, admitted, decided about.</summary>
     public bool IsAdmitted => State == RegistrationState.Approved;
 
+    /// <summary>
+    /// Approved, or pending with a node of its own: before two administrators approve such a partner, the
+    /// conformance kit calls its node as the partner, so the identity service gives it a token and the policy
+    /// service decides for it. The gateway and the index still refuse it: nothing reaches it, and it reaches no one.
+    /// </summary>
+    public bool MayBeTested => IsAdmitted || (State == RegistrationState.Pending && Hosting == NodeHosting.Partner);
+
     /// <summary>Where its domain service runs: its own node, or the exchange's shared node of its domain (null: none).</summary>
     public Uri? NodeAddress(Func<Domain, Uri?> sharedNode) => Hosting == NodeHosting.Partner ? Endpoint : sharedNode(Domain);
 
