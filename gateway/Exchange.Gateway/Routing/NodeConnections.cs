@@ -17,10 +17,11 @@ public sealed class NodeConnections(TrustStore trust) : ForwarderHttpClientFacto
     {
         base.ConfigureHandler(context, handler);
         var registered = context.NewMetadata?.GetValueOrDefault(RouteTable.ServerCertificate);
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Accepts(certificate, errors, registered);
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Accepts(trust, certificate, errors, registered);
     }
 
-    private bool Accepts(X509Certificate? certificate, SslPolicyErrors errors, string? registered)
+    /// <summary>Whether a node's certificate chains to the exchange CA for its host and, when one is registered, is that one.</summary>
+    public static bool Accepts(TrustStore trust, X509Certificate? certificate, SslPolicyErrors errors, string? registered)
     {
         if (!trust.ValidatesServer(certificate, errors) || certificate is null)
         {
