@@ -1,23 +1,17 @@
 using System.Collections.Frozen;
 using Exchange.Contracts.V1;
 using Exchange.Registry.Client.Snapshots;
+using Exchange.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Index.Hosting;
 
 /// <summary>The partners the index knows, by id: an immutable catalogue, replaced whole when the partners change.</summary>
-public sealed class PartnerCatalog : IDisposable
+public sealed class PartnerCatalog(IOptionsMonitor<IndexOptions> options) : IDisposable
 {
-    private readonly IDisposable? _subscription;
-    private volatile FrozenDictionary<string, IndexPartner> _partners;
+    private readonly LiveSnapshot<IndexOptions, FrozenDictionary<string, IndexPartner>> _partners = new(options, Build);
 
-    public PartnerCatalog(IOptionsMonitor<IndexOptions> options)
-    {
-        _partners = Build(options.CurrentValue);
-        _subscription = options.OnChange(o => _partners = Build(o));
-    }
-
-    public IndexPartner? Find(string organisationId) => _partners.GetValueOrDefault(organisationId);
+    public IndexPartner? Find(string organisationId) => _partners.Current.GetValueOrDefault(organisationId);
 
     public Domain DomainOf(string organisationId) => Find(organisationId)?.Domain ?? Domain.Unspecified;
 
@@ -33,7 +27,7 @@ public sealed class PartnerCatalog : IDisposable
         };
     }
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose() => _partners.Dispose();
 
     /// <summary>
     /// The index's partners as the registry describes them: only an approved partner is known (routed to, named,

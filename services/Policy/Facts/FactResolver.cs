@@ -5,6 +5,7 @@ using Exchange.Contracts.V1;
 using Exchange.Policy.Engine;
 using Exchange.Policy.Hosting;
 using Exchange.ServiceDefaults.Errors;
+using Exchange.ServiceDefaults.Hosting;
 using Grpc.Core;
 using Exchange.Registry.Client.Snapshots;
 using Microsoft.Extensions.Options;
@@ -21,21 +22,19 @@ public sealed class FactResolver : IDisposable
 {
     private readonly RoutingService.RoutingServiceClient index;
     private readonly IOptionsMonitor<PolicyOptions> _options;
-    private readonly IDisposable? _subscription;
-    private volatile FrozenDictionary<string, Domain> _domains;
+    private readonly LiveSnapshot<PolicyOptions, FrozenDictionary<string, Domain>> _domains;
 
     public FactResolver(IOptionsMonitor<PolicyOptions> options, RoutingService.RoutingServiceClient index)
     {
         this.index = index;
         _options = options;
-        _domains = Domains(options.CurrentValue);
-        _subscription = options.OnChange(o => _domains = Domains(o));
+        _domains = new(options, Domains);
     }
 
     /// <summary>The partner's domain; unspecified for a partner the exchange does not admit (unknown, pending, suspended, revoked).</summary>
-    public Domain DomainOf(string organisationId) => _domains.GetValueOrDefault(organisationId);
+    public Domain DomainOf(string organisationId) => _domains.Current.GetValueOrDefault(organisationId);
 
-    public void Dispose() => _subscription?.Dispose();
+    public void Dispose() => _domains.Dispose();
 
     /// <summary>
     /// The policy's partners as the registry describes them: approved ones, and pending ones whose node the
