@@ -16,8 +16,17 @@ public static class Fuzz
     private static readonly byte[] Boundaries = [0x00, 0x01, 0x7F, 0x80, 0xFF, 0x30, 0x02, 0x05, 0x0A, 0x81, 0x82, 0x84, (byte)':', (byte)'-', (byte)'\n', (byte)'{', (byte)'&', (byte)'*'];
 
     /// <summary>How long each fuzz target runs.</summary>
-    public static TimeSpan Budget { get; } = TimeSpan.FromSeconds(
-        double.TryParse(Environment.GetEnvironmentVariable("EXCHANGE_FUZZ_SECONDS"), CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : 4);
+    public static TimeSpan Budget { get; } = BudgetOr(TimeSpan.FromSeconds(4));
+
+    /// <summary>EXCHANGE_FUZZ_SECONDS when set, else <paramref name="usual"/> (for a target slower per input than most).</summary>
+    public static TimeSpan BudgetOr(TimeSpan usual) =>
+        double.TryParse(Environment.GetEnvironmentVariable("EXCHANGE_FUZZ_SECONDS"), CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : usual;
+
+    /// <summary>EXCHANGE_FUZZ_SEED when set (to replay a run), else a new one; a failure names it.</summary>
+    public static int Seed() =>
+        int.TryParse(Environment.GetEnvironmentVariable("EXCHANGE_FUZZ_SEED"), CultureInfo.InvariantCulture, out var fixedSeed) ? fixedSeed : Random.Shared.Next();
 
     /// <summary>
     /// Feeds <paramref name="target"/> generated inputs until the budget is spent; fails on the first input that makes it
@@ -26,7 +35,7 @@ public static class Fuzz
     /// <returns>How many inputs were tried.</returns>
     public static int Run(IReadOnlyList<byte[]> samples, Action<byte[]> target, Func<Exception, bool> expected)
     {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("EXCHANGE_FUZZ_SEED"), CultureInfo.InvariantCulture, out var fixedSeed) ? fixedSeed : Random.Shared.Next();
+        var seed = Seed();
         var random = new Random(seed);
         var until = DateTime.UtcNow + Budget;
         var tried = 0;
@@ -121,7 +130,7 @@ public static class Fuzz
         }
     }
 
-    private static string Describe(byte[] input) =>
+    public static string Describe(byte[] input) =>
         $"{input.Length} bytes, base64: {Convert.ToBase64String(input.AsSpan(0, Math.Min(input.Length, 512)))}";
 }
 

@@ -63,13 +63,35 @@ public sealed class OpenStream : IDisposable
 /// <summary>
 /// Every stream open through this gateway, rechecked as the credentials behind it change: a certificate that
 /// the CRL now revokes (or that expired), or a partner that was suspended, ends its streams within a second of
-/// the change becoming visible; a stream ends at the moment its access token stops being accepted.
+/// the change becoming visible; a stream ends at the moment its access token stops being accepted. When the
+/// gateway shuts down (a restart, a deployment) every open stream ends at once with UNAVAILABLE and
+/// GATEWAY_RESTARTING after its last whole message, so that subscribers reconnect from their cursor instead of
+/// seeing a reset connection (INTERNAL) when the shutdown timeout cuts them off.
 /// </summary>
-public sealed partial class OpenStreams(TrustStore trust, PartnerDirectory partners, TimeProvider time, ILogger<OpenStreams> logger) : BackgroundService
+public sealed partial class OpenStreams : BackgroundService
 {
     private static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
 
+    private static readonly RpcDenial Restarting = new(
+        Grpc.Core.StatusCode.Unavailable, ReasonCodes.GatewayRestarting, "The gateway is restarting; reconnect and resume from your cursor.");
+
     private readonly ConcurrentDictionary<OpenStream, byte> _open = new();
+    private readonly TrustStore _trust;
+    private readonly PartnerDirectory _partners;
+    private readonly TimeProvider _time;
+    private readonly ILogger<OpenStreams> _logger;
+    private readonly CancellationToken _stopping;
+
+    public OpenStreams(TrustStore trust, PartnerDirectory partners, TimeProvider time, ILogger<OpenStreams> logger, IHostApplicationLifetime lifetime)
+    {
+        _trust = trust;
+        _partners = partners;
+        _time = time;
+        _logger = logger;
+        _stopping = lifetime.ApplicationStopping;
+        // Before the server stops: Kestrel then waits for these calls, which end cleanly now, instead of cutting them off.
+        _stopping.Register(EndAll);
+    }
 
     public int Count => _open.Count;
 
@@ -78,7 +100,13 @@ public sealed partial class OpenStreams(TrustStore trust, PartnerDirectory partn
     {
         var stream = new OpenStream(organisationId, certificate, s => _open.TryRemove(s, out _));
         _open[stream] = 0;
-        var remaining = validUntil - time.GetUtcNow();
+        if (_stopping.IsCancellationRequested)
+        {
+            stream.End(Restarting);
+            return stream;
+        }
+
+        var remaining = validUntil - _time.GetUtcNow();
         var expired = RpcDenial.Unauthenticated(ReasonCodes.TokenExpired, "The access token has expired; reconnect with a fresh token and resume from your cursor.");
         if (remaining <= TimeSpan.Zero)
         {
@@ -86,7 +114,7 @@ public sealed partial class OpenStreams(TrustStore trust, PartnerDirectory partn
         }
         else
         {
-            stream.ExpireAt(time.CreateTimer(_ => stream.End(expired), null, remaining, Timeout.InfiniteTimeSpan));
+            stream.ExpireAt(_time.CreateTimer(_ => stream.End(expired), null, remaining, Timeout.InfiniteTimeSpan));
         }
 
         return stream;
@@ -94,13 +122,26 @@ public sealed partial class OpenStreams(TrustStore trust, PartnerDirectory partn
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(RecheckInterval, time);
+        using var timer = new PeriodicTimer(RecheckInterval, _time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             foreach (var stream in _open.Keys)
             {
                 Recheck(stream);
             }
+        }
+    }
+
+    private void EndAll()
+    {
+        if (!_open.IsEmpty)
+        {
+            LogEndingAll(_logger, _open.Count);
+        }
+
+        foreach (var stream in _open.Keys)
+        {
+            stream.End(Restarting);
         }
     }
 
@@ -111,18 +152,21 @@ public sealed partial class OpenStreams(TrustStore trust, PartnerDirectory partn
             return;
         }
 
-        if (trust.Recheck(stream.Certificate) is { } problem)
+        if (_trust.Recheck(stream.Certificate) is { } problem)
         {
-            LogEnded(logger, stream.OrganisationId, problem);
+            LogEnded(_logger, stream.OrganisationId, problem);
             stream.End(RpcDenial.Unauthenticated(ReasonCodes.CertificateRejected, "The client certificate is no longer accepted."));
         }
-        else if (partners.Find(stream.OrganisationId) is not { Suspended: false })
+        else if (_partners.Find(stream.OrganisationId) is not { Suspended: false })
         {
-            LogEnded(logger, stream.OrganisationId, "no longer an admitted partner");
+            LogEnded(_logger, stream.OrganisationId, "no longer an admitted partner");
             stream.End(RpcDenial.PermissionDenied(ReasonCodes.UnknownOrganisation, "The organisation is not an admitted partner."));
         }
     }
 
     [LoggerMessage(EventId = 3020, Level = LogLevel.Warning, Message = "Ended an open stream of {OrganisationId}: {Problem}")]
     private static partial void LogEnded(ILogger logger, string organisationId, string problem);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Information, Message = "Shutting down: ending {Count} open streams with GATEWAY_RESTARTING")]
+    private static partial void LogEndingAll(ILogger logger, int count);
 }

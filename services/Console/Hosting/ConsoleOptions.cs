@@ -26,6 +26,12 @@ public sealed record ConsoleOptions
     /// </summary>
     public string? LedgerVerifierKey { get; init; }
 
+    /// <summary>
+    /// Signed checkpoints kept outside the ledger (e.g. the launcher's witness's latest cosigned checkpoint): every
+    /// "verify now" also checks that the ledger still contains each one's tree.
+    /// </summary>
+    public IReadOnlyList<string> TrustedCheckpointFiles { get; init; } = [];
+
     /// <summary>The policy bundle: legal bases with their articles, purposes, agreements.</summary>
     public string? PolicyBundleDirectory { get; init; }
 

@@ -5,6 +5,14 @@ internal static class EnglishTexts
 {
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
     {
+        ["{0} is geen getekend controlepunt."] = "{0} is not a signed checkpoint.",
+        ["Hoogstens {0} controlepunten van elders per verificatie."] = "At most {0} checkpoints held elsewhere per verification.",
+        ["Het grootboek bevat de boom van alle {0} controlepunten van elders."] = "The ledger contains the tree of all {0} checkpoints held elsewhere.",
+        ["Het grootboek is korter dan een controlepunt dat het zelf tekende: de eerste ontbrekende vermelding is {0}."] = "The ledger is shorter than a checkpoint it signed itself: the first missing entry is {0}.",
+        ["Controlepunten die buiten het grootboek bewaard zijn (uit een ontvangstbewijs, van een getuige) laten zien of het grootboek nog alles bevat wat het ooit tekende. Een grootboek dat is ingekort valt alleen daartegen door de verificatie."] = "Checkpoints kept outside the ledger (from a receipt, from a witness) show whether the ledger still holds everything it ever signed. A ledger that was cut short fails verification only against those.",
+        ["Deze console controleert altijd ook tegen {0} ingestelde controlepunten."] = "This console always also checks against {0} configured checkpoints.",
+        ["Controlepunten als bestand (hoogstens 20)"] = "Checkpoints as files (at most 20)",
+        ["Of plak een getekend controlepunt"] = "Or paste a signed checkpoint",
         ["(het pseudoniem van uw organisatie)"] = "(your organisation's pseudonym)",
         ["(vermelding {0})"] = "(entry {0})",
         ["(verstrekking, beoordelingen)"] = "(release, reviews)",

@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Exchange.Contracts.Ledger.V1;
 using Exchange.Contracts.V1;
 using Exchange.Ledger.Checkpoints;
 using Exchange.Ledger.Officers;
 using Exchange.Ledger.Query;
+using Exchange.Ledger.Verification;
 using Exchange.ServiceDefaults.Errors;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
@@ -310,7 +312,8 @@ public sealed partial class OfficerGrpcService(
     public override async Task<StartVerificationResponse> StartVerification(StartVerificationRequest request, ServerCallContext context)
     {
         var officer = await authenticator.AuthenticateAsync(context);
-        var status = verification.Start();
+        var status = verification.Start([.. request.TrustedCheckpoints.Select((note, i) => new TrustedCheckpoint(
+            string.Create(CultureInfo.InvariantCulture, $"checkpoint {i + 1} held elsewhere"), note))]);
         await RecordAsync(officer, new OfficerRead { Purpose = OfficerReadPurpose.IntegrityCheck, View = ReadView.Integrity, EntriesAggregated = status.EntriesTotal },
             context.CancellationToken);
         return new StartVerificationResponse { Status = status };

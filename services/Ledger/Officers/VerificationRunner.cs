@@ -42,7 +42,13 @@ public sealed partial class VerificationRunner(IServiceProvider services, TimePr
         [.. (await services.GetRequiredService<LedgerHost>().Ledger.Store.ReadCheckpointsAsync(cancellationToken)).Select(c => c.Note)];
 
     /// <summary>Starts a verification unless one is running; returns the status either way.</summary>
-    public VerificationStatus Start()
+    public VerificationStatus Start() => Start([]);
+
+    /// <summary>
+    /// Starts a verification, also against checkpoints held elsewhere (<paramref name="trusted"/>, as `verify
+    /// --trusted-checkpoint`), unless one is running; returns the status either way.
+    /// </summary>
+    public VerificationStatus Start(IReadOnlyList<TrustedCheckpoint> trusted)
     {
         var ledger = services.GetRequiredService<LedgerHost>().Ledger;
         lock (_gate)
@@ -58,20 +64,21 @@ public sealed partial class VerificationRunner(IServiceProvider services, TimePr
                 State = VerificationState.Running,
                 EntriesTotal = ledger.Size,
                 StartedAt = OfficerLedger.Stamp(time.GetUtcNow()),
+                TrustedCheckpoints = (uint)trusted.Count,
             };
         }
 
         var stopping = services.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-        _ = Task.Run(() => RunAsync(ledger, stopping), CancellationToken.None);
+        _ = Task.Run(() => RunAsync(ledger, new VerificationOptions(trusted), stopping), CancellationToken.None);
         return Status;
     }
 
-    private async Task RunAsync(DisclosureLedger ledger, CancellationToken cancellationToken)
+    private async Task RunAsync(DisclosureLedger ledger, VerificationOptions options, CancellationToken cancellationToken)
     {
         VerificationStatus finished;
         try
         {
-            var report = await LedgerVerifier.VerifyStoreAsync(ledger.Store, ledger.VerifierKey, VerificationOptions.Default, cancellationToken,
+            var report = await LedgerVerifier.VerifyStoreAsync(ledger.Store, ledger.VerifierKey, options, cancellationToken,
                 rows => Counted(rows, cancellationToken));
             finished = new VerificationStatus
             {
@@ -80,6 +87,7 @@ public sealed partial class VerificationRunner(IServiceProvider services, TimePr
                 CheckpointsVerified = (uint)report.CheckpointsVerified,
                 RootHash = ByteString.CopyFrom(report.RootHash),
                 Failure = report.Failure ?? string.Empty,
+                TrustedCheckpointsVerified = (uint)report.TrustedCheckpointsVerified,
             };
             if (report.FirstBadSequence is { } bad)
             {
@@ -103,6 +111,7 @@ public sealed partial class VerificationRunner(IServiceProvider services, TimePr
         lock (_gate)
         {
             finished.EntriesTotal = _status.EntriesTotal;
+            finished.TrustedCheckpoints = _status.TrustedCheckpoints;
             finished.StartedAt = _status.StartedAt;
             finished.FinishedAt = OfficerLedger.Stamp(time.GetUtcNow());
             _status = finished;

@@ -42,6 +42,7 @@ public static class ReasonCodes
     public const string UnknownService = "UNKNOWN_SERVICE";
     public const string HolderUnavailable = "HOLDER_UNAVAILABLE";
     public const string ServiceUnavailable = "SERVICE_UNAVAILABLE";
+    public const string GatewayRestarting = "GATEWAY_RESTARTING";
 
     // Policy outcomes.
     public const string NoPermittingRule = "NO_PERMITTING_RULE";

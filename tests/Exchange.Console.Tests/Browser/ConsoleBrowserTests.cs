@@ -325,6 +325,73 @@ public sealed class ConsoleBrowserTests(ConsoleFixture fixture) : IClassFixture<
         await login.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task Verify_now_checks_the_ledger_against_checkpoints_held_elsewhere_and_names_the_first_missing_entry_when_the_ledger_is_shorter()
+    {
+        // With script: axe-core runs in the page.
+        var page = await fixture.LoginAsync(Vt, script: true);
+        await using var store = Exchange.Ledger.DisclosureLedger.CreateStore(new Exchange.Ledger.Hosting.LedgerOptions { SqlitePath = fixture.Exchange.Manifest.Ledger.Sqlite });
+        await store.InitializeAsync(Ct);
+
+        // A checkpoint a recipient kept from a receipt (a receipt carries the very note the ledger stores): the ledger holds its tree.
+        var kept = (await store.ReadCheckpointsAsync(Ct)).OrderBy(c => c.TreeSize).Last().Note;
+        var file = Path.Combine(Path.GetTempPath(), $"receipt-checkpoint-{Guid.NewGuid():N}.txt");
+        await File.WriteAllTextAsync(file, kept, Ct);
+        try
+        {
+            await page.GotoAsync(fixture.Url("/integriteit"));
+            await page.SetInputFilesAsync("#controlepunten", file);
+            await page.ClickAsync("text=Nu verifiëren");
+            await page.WaitForSelectorAsync("text=Geverifieerd op", new PageWaitForSelectorOptions { Timeout = 120_000 });
+            Assert.Contains("Het grootboek bevat de boom van alle 1 controlepunten van elders.", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        // A checkpoint the ledger signed of a tree larger than it now holds: what a recipient holds after the ledger was
+        // cut short (its tail and the checkpoints covering it removed). Signed here with the ledger's own key, at the
+        // current size plus 1000 leaves, so that however many reads the officer's pages add meanwhile, the ledger stays shorter.
+        var frontier = new Exchange.Ledger.Merkle.MerkleFrontier();
+        await foreach (var row in LedgerVerifier.ReadStore(store, Ct))
+        {
+            frontier.Append(row.StoredLeafHash ?? Exchange.Ledger.Merkle.MerkleHash.Leaf(row.Entry));
+        }
+
+        var size = frontier.Size;
+        for (var i = 0; i < 1000; i++)
+        {
+            frontier.Append(Exchange.Ledger.Merkle.MerkleHash.Leaf([1, 2, (byte)i]));
+        }
+
+        string future;
+        // The key exists; its name is the origin, the first line of every checkpoint it signed.
+        using (var signer = NoteSigner.LoadOrCreate(fixture.Exchange.Manifest.Ledger.SigningKey, kept.Split('\n')[0]))
+        {
+            future = SignedCheckpoint.Create(signer, frontier.Size, frontier.Root(), DateTimeOffset.UtcNow).Note;
+        }
+
+        await page.GotoAsync(fixture.Url("/integriteit"));
+        await page.FillAsync("#controlepunt", future);
+        await page.ClickAsync("text=Nu verifiëren");
+        await page.WaitForSelectorAsync("text=Verificatie mislukt", new PageWaitForSelectorOptions { Timeout = 120_000 });
+        var text = await page.Locator("main").InnerTextAsync();
+        var named = System.Text.RegularExpressions.Regex.Match(text, "de eerste ontbrekende vermelding is ([0-9.,]+)\\.");
+        Assert.True(named.Success, text);
+        // Shown as Dutch numbers (1.234): the separators go.
+        var missing = ulong.Parse(named.Groups[1].Value.Replace(".", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
+        var now = (ulong)(await fixture.LedgerAsync()).Count;
+        Assert.InRange(missing, size, now);
+        await ConsoleFixture.ScreenshotAsync(page, "integrity-shorter-than-a-trusted-checkpoint");
+        await ConsoleFixture.AssertAccessibleAsync(page, "integrity-shorter-than-a-trusted-checkpoint");
+
+        // Verified again without it, the ledger is whole.
+        await page.GotoAsync(fixture.Url("/integriteit"));
+        await page.ClickAsync("text=Nu verifiëren");
+        await page.WaitForSelectorAsync("text=Geverifieerd op", new PageWaitForSelectorOptions { Timeout = 120_000 });
+    }
+
     private async Task ShowTimelineAsync(IPage page, IEnumerable<string> pseudonyms, string purpose)
     {
         await page.GotoAsync(fixture.Url("/gezin"));

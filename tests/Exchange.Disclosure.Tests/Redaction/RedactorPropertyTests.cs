@@ -2,12 +2,12 @@ using System.Collections;
 using Exchange.Contracts.Classification;
 using Exchange.Contracts.V1;
 using Exchange.Disclosure.Redaction;
+using Exchange.Testing;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
-using Google.Protobuf.WellKnownTypes;
 
 namespace Exchange.Disclosure.Tests.Redaction;
 
@@ -32,7 +32,7 @@ public sealed class RedactorPropertyTests
     [Property(MaxTest = 500, Arbitrary = [typeof(RedactorPropertyTests)])]
     public Property A_redacted_message_never_holds_a_field_whose_category_was_not_released(RedactionCase @case)
     {
-        var message = Fill(@case.Type, new Random(@case.Seed), depth: 0);
+        var message = ProtobufInputs.Fill(@case.Type, new Random(@case.Seed));
         var released = CategorySet.Of(AllCategories.Where((_, i) => (@case.Mask & (1 << i)) != 0));
 
         var leaks = new List<string>();
@@ -98,50 +98,6 @@ public sealed class RedactorPropertyTests
 
     private static IEnumerable<object> Values(FieldDescriptor field, IMessage message) =>
         field.IsRepeated ? ((IList)field.Accessor.GetValue(message)).Cast<object>() : [field.Accessor.GetValue(message)];
-
-    /// <summary>A message of <paramref name="type"/> with every field set (nested messages to a bounded depth).</summary>
-    private static IMessage Fill(MessageDescriptor type, Random random, int depth)
-    {
-        var message = type.Parser.ParseFrom(ByteString.Empty);
-        foreach (var field in type.Fields.InDeclarationOrder())
-        {
-            if (field.IsMap || (field.FieldType == FieldType.Message && depth >= 4))
-            {
-                continue;
-            }
-
-            if (field.IsRepeated)
-            {
-                var list = (IList)field.Accessor.GetValue(message);
-                for (var i = random.Next(1, 4); i > 0; i--)
-                {
-                    list.Add(Value(field, random, depth));
-                }
-            }
-            else if (field.RealContainingOneof is null || random.Next(2) == 0 || field.RealContainingOneof.Accessor.GetCaseFieldDescriptor(message) is null)
-            {
-                field.Accessor.SetValue(message, Value(field, random, depth));
-            }
-        }
-
-        return message;
-    }
-
-    private static object Value(FieldDescriptor field, Random random, int depth) => field.FieldType switch
-    {
-        FieldType.String => "v" + random.Next(1, 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        FieldType.Bytes => ByteString.CopyFrom([(byte)random.Next(1, 256)]),
-        FieldType.Bool => true,
-        FieldType.Enum => field.EnumType.Values.Where(v => v.Number != 0).Select(v => v.Number).DefaultIfEmpty(1).ElementAt(random.Next(Math.Max(1, field.EnumType.Values.Count(v => v.Number != 0)))),
-        FieldType.Double => random.NextDouble() + 1,
-        FieldType.Float => (float)random.NextDouble() + 1,
-        FieldType.Int64 or FieldType.SInt64 or FieldType.SFixed64 => (long)random.Next(1, int.MaxValue),
-        FieldType.UInt64 or FieldType.Fixed64 => (ulong)random.Next(1, int.MaxValue),
-        FieldType.UInt32 or FieldType.Fixed32 => (uint)random.Next(1, int.MaxValue),
-        FieldType.Message when field.MessageType.FullName == Timestamp.Descriptor.FullName => new Timestamp { Seconds = random.Next(1, int.MaxValue) },
-        FieldType.Message => Fill(field.MessageType, random, depth + 1),
-        _ => random.Next(1, int.MaxValue),
-    };
 }
 
 /// <summary>One generated case: a payload type, the released categories as a bit mask over them, and the seed its values come from.</summary>

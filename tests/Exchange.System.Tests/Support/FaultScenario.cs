@@ -69,7 +69,36 @@ public sealed class FaultScenario
 
     /// <summary>The police publish (another) restraining order about the family; it is routed to the social team.</summary>
     public async Task<string> PublishOrderAsync() =>
-        (await new PoliceSignals.PoliceSignalsClient(Police.Channel).PublishRestrainingOrderAsync(new PublishRestrainingOrderRequest
+        (await new PoliceSignals.PoliceSignalsClient(Police.Channel).PublishRestrainingOrderAsync(OrderPublication())).Result.SignalId;
+
+    /// <summary>
+    /// Publishes an order as a careful publisher does while the exchange is partly down: the same request (so the same
+    /// idempotency key) again after each UNAVAILABLE, until it is stored. Returns the signal id and the failures on the way.
+    /// </summary>
+    public async Task<(string SignalId, IReadOnlyList<RpcException> Failures)> PublishOrderUntilStoredAsync(TimeSpan patience)
+    {
+        var request = OrderPublication();
+        var failures = new List<RpcException>();
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            try
+            {
+                var answer = await new PoliceSignals.PoliceSignalsClient(Police.Channel).PublishRestrainingOrderAsync(
+                    request, deadline: DateTime.UtcNow.AddSeconds(20), cancellationToken: TestContext.Current.CancellationToken);
+                return (answer.Result.SignalId, failures);
+            }
+            catch (RpcException exception) when (exception.StatusCode is StatusCode.Unavailable && DateTime.UtcNow < deadline)
+            {
+                failures.Add(exception);
+                await Task.Delay(100, TestContext.Current.CancellationToken);
+            }
+        }
+    }
+
+    /// <summary>A new restraining order about the family (with its own idempotency key).</summary>
+    public PublishRestrainingOrderRequest OrderPublication() =>
+        new()
         {
             Header = Police.Header("agent-2231", [LeoAtPolice, NoraAtPolice], new Source { Kind = SourceKind.PoliceReport }),
             Order = new RestrainingOrder
@@ -81,7 +110,7 @@ public sealed class FaultScenario
                 ImposedBy = ImposedBy,
                 Grounds = Grounds,
             },
-        })).Result.SignalId;
+        };
 
     /// <summary>The social team asks the police for the order (MEASURE): permitted whenever the exchange can decide and record.</summary>
     public DisclosureRequest Pull() => new()
