@@ -48,11 +48,17 @@ public sealed partial class LeoAndNora : IAsyncDisposable
         new(12, "Iemand wijzigt een rij van het grootboek rechtstreeks in de database", "Someone edits a ledger row directly in the database"),
     ];
 
+    /// <summary>The police officer who uses break-glass in steps 8 and 9.</summary>
+    public const string Agent = "agent-4410";
+
+    /// <summary>Why the social team's professional approved the Raad's request (step 6).</summary>
+    public const string HolderReason = "The Raad needs it to judge the children's safety; Leo was told the Raad asks.";
+
     private const string BreakGlassReviewComment = "Acuut gevaar was aannemelijk: Leo overtrad om 02:00 het huisverbod.";
 
     private readonly LocalManifest _manifest;
     private readonly Narration _narration;
-    private readonly string _exchangeCli;
+    private readonly string? _exchangeCli;
     private readonly List<PartnerConnection> _connections = [];
     private readonly Dictionary<string, string[]> _people = new(StringComparer.Ordinal);
     private readonly Partner _police, _vt, _raad, _team;
@@ -62,8 +68,8 @@ public sealed partial class LeoAndNora : IAsyncDisposable
 
     /// <param name="manifest">The running exchange: its gateway, console, ledger and the demo partners' credentials.</param>
     /// <param name="narration">Where the story is told.</param>
-    /// <param name="exchangeCli">The built `exchange` command (exchange.dll), which step 12 runs as an administrator would.</param>
-    public LeoAndNora(LocalManifest manifest, Narration narration, string exchangeCli)
+    /// <param name="exchangeCli">The built `exchange` command (exchange.dll), which step 12 runs as an administrator would; needed only for step 12.</param>
+    public LeoAndNora(LocalManifest manifest, Narration narration, string? exchangeCli = null)
     {
         _manifest = manifest;
         _narration = narration;
@@ -325,12 +331,11 @@ public sealed partial class LeoAndNora : IAsyncDisposable
             "BW 1:240 geeft het wijkteam een recht om te antwoorden, geen plicht: het verzoek wacht op de professional van het wijkteam. Er gaat nog niets weg.",
             "BW 1:240 gives the social team a right to answer, not a duty: the request waits for the team's professional. Nothing leaves yet.");
 
-        const string Reason = "The Raad needs it to judge the children's safety; Leo was told the Raad asks.";
         var approved = await new HolderDecisions.HolderDecisionsClient(_team.Channel).ApproveAsync(new ApproveRequest
         {
             HolderDecisionId = waiting.HolderDecisionId,
             Professional = _team.Professional("sociaal werker", "sw-0042"),
-            Reason = Reason,
+            Reason = HolderReason,
         }, cancellationToken: ct);
         Expect(approved.RecordsDelivered == 1, $"the approval delivered {approved.RecordsDelivered} records, not the support plan");
         var raadInbox = await _raad.InboxAsync(d => Partner.Payloads<HolderDecisionOutcome>(d).Any());
@@ -341,7 +346,7 @@ public sealed partial class LeoAndNora : IAsyncDisposable
 
         var ledger = (await LedgerAsync(ct)).Where(e => e.HolderDecisionId == waiting.HolderDecisionId).ToList();
         var approval = One(ledger, e => e.Kind == EntryKind.HolderDecision, "the professional's approval in the ledger");
-        Expect(approval.ReasonCode == DisclosureEntries.HolderApproved && approval.DecidedBy.ProfessionalId == "sw-0042" && approval.HolderDecisionReason == Reason,
+        Expect(approval.ReasonCode == DisclosureEntries.HolderApproved && approval.DecidedBy.ProfessionalId == "sw-0042" && approval.HolderDecisionReason == HolderReason,
             "the ledger's approval does not name the professional and the reason");
         var release = One(ledger, e => e.Kind == EntryKind.Release, "the release in the ledger");
         Expect(release is { LegalBasisId: "bw-1-240", BasisWeighedByHolder: true } && release.DecidedBy.ProfessionalId == "sw-0042" && release.DecidedBy.OrganisationId == _team.Id,
@@ -412,7 +417,7 @@ public sealed partial class LeoAndNora : IAsyncDisposable
             Purpose = Purpose.AcuteSafety,
             LegalBasis = new LegalBasisRef { Id = "vt-task" },
             Categories = { DataCategory.Safety, DataCategory.ConfidentialLocation },
-            Requester = _police.Professional("noodhulp", "agent-4410"),
+            Requester = _police.Professional("noodhulp", Agent),
             PayloadTypes = { ShelterStay.Descriptor.FullName },
             BreakGlass = new BreakGlass { Justification = "Leo is on his way to the shelter; officers must protect Nora and the children." },
         });
@@ -432,7 +437,7 @@ public sealed partial class LeoAndNora : IAsyncDisposable
             Purpose = Purpose.AcuteSafety,
             LegalBasis = new LegalBasisRef { Id = "vt-task" },
             Categories = { DataCategory.Safety },
-            Requester = _police.Professional("noodhulp", "agent-4410"),
+            Requester = _police.Professional("noodhulp", Agent),
             PayloadTypes = { VtAssessment.Descriptor.FullName },
             BreakGlass = new BreakGlass { Justification = "Leo broke the restraining order at 02:00; we need the latest safety assessment before entering." },
         });
@@ -464,8 +469,8 @@ public sealed partial class LeoAndNora : IAsyncDisposable
             && review.Review.Comment == BreakGlassReviewComment && review.Review.Reviewer.OrganisationId == _vt.Id, "the ledger's review entry is not the officer's approval with the comment");
 
         _narration.Tell(
-            $"De FG van Veilig Thuis logt in, ziet de doorbraak van agent-4410 met de rechtvaardiging, en keurt hem goed met een toelichting. Die beoordeling is zelf vermelding {review.Sequence} in het grootboek.",
-            $"Veilig Thuis's privacy officer logs in, sees agent-4410's break-glass with its justification, and approves it with a comment. That review is itself ledger entry {review.Sequence}.");
+            $"De FG van Veilig Thuis logt in, ziet de doorbraak van {Agent} met de rechtvaardiging, en keurt hem goed met een toelichting. Die beoordeling is zelf vermelding {review.Sequence} in het grootboek.",
+            $"Veilig Thuis's privacy officer logs in, sees {Agent}'s break-glass with its justification, and approves it with a comment. That review is itself ledger entry {review.Sequence}.");
     }
 
     private async Task AccessReportAsync(CancellationToken ct)
@@ -535,8 +540,9 @@ public sealed partial class LeoAndNora : IAsyncDisposable
 
     private async Task<(int ExitCode, string Output)> RunExchangeAsync(CancellationToken ct, params string[] arguments)
     {
+        var cli = _exchangeCli ?? throw new InvalidOperationException("Step 12 runs `exchange ledger verify`: give the story the built exchange command.");
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(_exchangeCli);
+        info.ArgumentList.Add(cli);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
