@@ -57,7 +57,12 @@ try
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
-    // Ctrl-C while starting.
+    // Ctrl-C while starting (or, with --demo, while the story plays: then it did not pass).
+    if (demo)
+    {
+        Console.Error.WriteLine("Demo onderbroken / demo interrupted.");
+        return ScenarioDemo.Failed;
+    }
 }
 catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or FileNotFoundException or InvalidDataException or IOException)
 {
