@@ -126,11 +126,16 @@ public abstract class ServiceDatabase : IDisposable
             }
 
             var builder = new NpgsqlConnectionStringBuilder(connectionString);
-            // The schema is created once, by whichever replica comes first; the name was checked above.
+            // The schema is created once, by whichever replica comes first; the name was checked above. Replicas starting
+            // together take turns under the schema's migration lock: concurrent CREATE SCHEMA IF NOT EXISTS can still
+            // fail with a duplicate key in PostgreSQL.
             using (var setup = new NpgsqlConnection(builder.ConnectionString))
             {
                 setup.Open();
-                Sql.Execute(setup, null, $"CREATE SCHEMA IF NOT EXISTS {schema}");
+                using var transaction = setup.BeginTransaction();
+                Sql.Execute(setup, transaction, $"SELECT pg_advisory_xact_lock({SchemaMigrator.LockClass}, hashtext(@schema))", ("@schema", schema));
+                Sql.Execute(setup, transaction, $"CREATE SCHEMA IF NOT EXISTS {schema}");
+                transaction.Commit();
             }
 
             builder.SearchPath = schema;

@@ -16,8 +16,8 @@ public static class SchemaMigrator
 {
     public const string Table = "schema_migrations";
 
-    /// <summary>Advisory-lock class of schema migrations (the second key is the schema).</summary>
-    private const int LockClass = 5750;
+    /// <summary>Advisory-lock class of schema migrations and of creating the schema (the second key is the schema).</summary>
+    public const int LockClass = 5750;
 
     /// <summary>Applies the pending steps and returns the schema version now in force.</summary>
     public static int Apply(DbConnection connection, StoreProvider provider, IReadOnlyList<Migration> migrations, string storeDescription)
