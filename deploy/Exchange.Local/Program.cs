@@ -1,13 +1,17 @@
 using Exchange.Client.Local;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using Exchange.Local.Demo;
 using Exchange.Local.Launcher;
 
 // Starts the whole exchange on 127.0.0.1 with SQLite under .exchange/, until Ctrl-C (SIGINT) or SIGTERM.
+// With --demo: in a fresh folder, plays the acceptance scenario against it and stops (exit 0 when every step passed).
 var root = LocalLayout.FindRepositoryRoot();
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+var demo = args.Contains("--demo");
 var basePort = Option("--base-port") is { } port ? int.Parse(port, CultureInfo.InvariantCulture) : 7400;
-var layout = new LocalLayout(root, Path.GetFullPath(Option("--data") ?? Path.Combine(root, ".exchange")), basePort)
+var demoData = demo && Option("--data") is null ? ScenarioDemo.FreshDataDirectory() : null;
+var layout = new LocalLayout(root, Path.GetFullPath(Option("--data") ?? demoData ?? Path.Combine(root, ".exchange")), basePort)
 {
     // Calls per second each partner may make at the gateway; raised for load runs (tools/Exchange.Load).
     PartnerRate = Option("--partner-rate") is { } rate ? int.Parse(rate, CultureInfo.InvariantCulture) : null,
@@ -25,6 +29,11 @@ AppDomain.CurrentDomain.UnhandledException += (_, _) => exchange.KillAll();
 try
 {
     var manifest = await exchange.StartAsync(stop.Token);
+    if (demo)
+    {
+        return await ScenarioDemo.PlayAsync(manifest, root, Console.Out, Console.Error, stop.Token);
+    }
+
     Console.WriteLine();
     Console.WriteLine($"Partners connect to the gateway at {manifest.Gateway} with their client certificate:");
     foreach (var partner in manifest.Partners)
@@ -48,7 +57,12 @@ try
 }
 catch (OperationCanceledException) when (stop.IsCancellationRequested)
 {
-    // Ctrl-C while starting.
+    // Ctrl-C while starting (or, with --demo, while the story plays: then it did not pass).
+    if (demo)
+    {
+        Console.Error.WriteLine("Demo onderbroken / demo interrupted.");
+        return ScenarioDemo.Failed;
+    }
 }
 catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or FileNotFoundException or InvalidDataException or IOException)
 {
@@ -58,6 +72,11 @@ catch (Exception exception) when (exception is InvalidOperationException or Time
 finally
 {
     Console.WriteLine("Stopping…");
+    if (demoData is not null)
+    {
+        await exchange.DisposeAsync();
+        Directory.Delete(demoData, recursive: true);
+    }
 }
 
 return 0;

@@ -82,6 +82,14 @@ public sealed record ExchangeTopology
     /// <summary>Every service writes its spans to a file beside its log (the launcher, for following a call locally).</summary>
     public bool TraceFiles { get; init; }
 
+    /// <summary>
+    /// Where the stores live. Null: SQLite files under <see cref="Data"/> (the launcher's default). A PostgreSQL
+    /// connection string: the ledger, the index and every domain service's signal store and inboxes live in that
+    /// database instead (the ledger in the connection's default schema, the others each in a schema named after
+    /// their process), their schemas migrated at start-up. The registry and the identity service keep SQLite here.
+    /// </summary>
+    public string? Postgres { get; init; }
+
     /// <summary>The checkpoint origin line of the ledger.</summary>
     public string LedgerOrigin { get; init; } = "exchange.local/ledger";
 

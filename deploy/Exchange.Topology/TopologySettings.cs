@@ -13,6 +13,7 @@ using Exchange.Registry.Client.Following;
 using Exchange.Registry.Hosting;
 using Exchange.ServiceDefaults.Hosting;
 using Exchange.ServiceDefaults.Security;
+using Exchange.Storage;
 using Exchange.Topology.Settings;
 
 namespace Exchange.Topology;
@@ -68,12 +69,13 @@ public static class TopologySettings
                 })
                 .Add("Ledger", new LedgerOptions
                 {
-                    Store = LedgerStoreKind.Sqlite,
+                    Store = topology.Postgres is null ? LedgerStoreKind.Sqlite : LedgerStoreKind.Postgres,
                     SqlitePath = topology.LedgerDatabase,
+                    PostgresConnectionString = topology.Postgres,
                     SigningKeyPath = topology.LedgerSigningKey,
                     Origin = topology.LedgerOrigin,
                 }),
-            ExchangePart.Index => configuration.Add(IndexOptions.Section, new IndexOptions
+            ExchangePart.Index => WithStorage(configuration, topology, process).Add(IndexOptions.Section, new IndexOptions
             {
                 DataDirectory = topology.DataOf(process),
                 PolicyAddress = topology.Require(ExchangePart.Policy).Url,
@@ -93,7 +95,7 @@ public static class TopologySettings
                 LedgerAddress = topology.Require(ExchangePart.Policy).Url,
                 PkiDirectory = topology.Pki.Root,
             }),
-            ExchangePart.Node => configuration.Add(NodeOptions.Section, new NodeOptions
+            ExchangePart.Node => WithStorage(configuration, topology, process).Add(NodeOptions.Section, new NodeOptions
             {
                 DataDirectory = topology.DataOf(process),
                 PolicyAddress = topology.Require(ExchangePart.Policy).Url,
@@ -126,6 +128,15 @@ public static class TopologySettings
                 IndexAddress = topology.Require(ExchangePart.Index).Url,
                 Organisations = [organisationId],
             });
+
+    /// <summary>
+    /// The one storage setting of the index and the domain services: with the topology's PostgreSQL, a schema of the
+    /// process's own; otherwise nothing, and the service keeps its SQLite file under its data directory.
+    /// </summary>
+    private static ProcessConfiguration WithStorage(ProcessConfiguration configuration, ExchangeTopology topology, ExchangeProcess process) =>
+        topology.Postgres is null
+            ? configuration
+            : configuration.Add(StorageOptions.Section, new StorageOptions { Provider = StoreProvider.Postgres, ConnectionString = topology.Postgres, Schema = process.Name });
 
     /// <summary>Token validation as every service but the identity service does it.</summary>
     public static TokenOptions Tokens(ExchangeTopology topology)

@@ -8,6 +8,7 @@ using Exchange.Index.Routing;
 using Exchange.Index.Storage;
 using Exchange.Disclosure.Hosting;
 using Exchange.Registry.Client.Following;
+using Exchange.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Index;
@@ -17,11 +18,14 @@ public static class IndexServiceExtensions
     public static WebApplicationBuilder AddIndexService(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddValidatedOptions<IndexOptions>(builder.Configuration.GetSection(IndexOptions.Section), o => o.Validate());
+        var storage = services.AddStorageOptions(builder.Configuration);
+        services.AddValidatedOptions<IndexOptions>(builder.Configuration.GetSection(IndexOptions.Section), o => o.Validate(storage.Provider));
         services.FollowRegistry<IndexOptions>(builder.Configuration, PartnerCatalog.ApplyRegistry);
         services.AddExchangePseudonyms(builder.Configuration);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(p => new IndexDatabase(Path.Combine(p.GetRequiredService<IOptions<IndexOptions>>().Value.DataDirectory, "index.db")));
+        services.AddSingleton(p => IndexDatabase.Open(
+            p.GetRequiredService<IOptions<StorageOptions>>().Value,
+            Path.Combine(p.GetRequiredService<IOptions<IndexOptions>>().Value.DataDirectory, "index.db")));
         services.AddSingleton<InvolvementStore>();
         services.AddSingleton<FamilyGraph>();
         services.AddSingleton<PartnerCatalog>();

@@ -82,6 +82,57 @@ public sealed class LocalLauncher : IAsyncDisposable
     }
 
     /// <summary>
+    /// Runs the launcher in a mode that ends by itself (--demo) on a free range of loopback ports, to its exit or at most
+    /// <paramref name="timeout"/> (then it is killed with its services); returns its exit code and everything it wrote.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(TimeSpan timeout, params string[] launcherArguments)
+    {
+        var output = new StringWriter();
+        using var launcher = new Process
+        {
+            StartInfo = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { LauncherAssembly(), "--base-port", FreePorts.Range(Exchange.Topology.ExchangeTopology.PortCount).ToString(global::System.Globalization.CultureInfo.InvariantCulture) },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = Repository.Root,
+            },
+        };
+        foreach (var argument in launcherArguments)
+        {
+            launcher.StartInfo.ArgumentList.Add(argument);
+        }
+
+        launcher.OutputDataReceived += (_, e) => { lock (output) { output.WriteLine(e.Data); } };
+        launcher.ErrorDataReceived += (_, e) => { lock (output) { output.WriteLine(e.Data); } };
+        launcher.Start();
+        launcher.BeginOutputReadLine();
+        launcher.BeginErrorReadLine();
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await launcher.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            launcher.Kill(entireProcessTree: true);
+            await launcher.WaitForExitAsync();
+            lock (output)
+            {
+                output.WriteLine($"(killed: the launcher had not exited after {timeout})");
+            }
+        }
+
+        // The redirected streams are read to their end before WaitForExit returns without a token; with one, wait for them.
+        launcher.WaitForExit();
+        lock (output)
+        {
+            return (launcher.ExitCode, output.ToString());
+        }
+    }
+
+    /// <summary>
     /// A demo partner's case system, connecting with the certificate the launcher issued to it and access
     /// tokens bound to that certificate, from the identity service the launcher started.
     /// </summary>

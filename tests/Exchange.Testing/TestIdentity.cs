@@ -12,7 +12,7 @@ public sealed record TestPartner(string Id, string Name, string Domain)
 {
     /// <summary>The demo partners of the acceptance scenario, read from deploy/partners/*.yaml.</summary>
     public static readonly IReadOnlyList<TestPartner> Demo =
-        [.. DemoPartners.All.Select(p => new TestPartner(p.Id, p.Name, DomainNames.ToName(p.Domain)))];
+        [.. Exchange.Topology.ExchangeTopology.DemoPartners(Repository.Path("deploy", "partners")).Select(p => new TestPartner(p.Id, p.Name, DomainNames.ToName(p.Domain)))];
 }
 
 /// <summary>

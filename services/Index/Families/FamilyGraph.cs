@@ -1,8 +1,8 @@
 using Exchange.Contracts.Index.V1;
 using Exchange.Contracts.V1;
 using Exchange.Index.Storage;
-using Exchange.Disclosure.Storage;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using Exchange.Storage;
 
 namespace Exchange.Index.Families;
 
@@ -20,14 +20,15 @@ public sealed class FamilyGraph(IndexDatabase database, TimeProvider time)
     public void Record(RecordSignalFactsRequest facts)
     {
         using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
+        // Merging families reads then writes: index replicas take turns, or two merges could each miss the other.
+        using var transaction = database.BeginWrite(connection, IndexDatabase.FamiliesLock);
         var subjects = facts.Subjects.Distinct(StringComparer.Ordinal).ToList();
         Link(connection, transaction, [.. subjects.Concat(facts.AllegedPerpetrators).Concat(facts.Victims).Distinct(StringComparer.Ordinal)]);
         foreach (var (role, people) in new[] { (CaseFact.AllegedPerpetrator, facts.AllegedPerpetrators), (CaseFact.Victim, facts.Victims) })
         {
             foreach (var person in people.Distinct(StringComparer.Ordinal))
             {
-                Execute(connection, transaction, "INSERT OR IGNORE INTO case_roles (subject, role, signal_id) VALUES ($s, $r, $id)", ("$s", person), ("$r", (int)role), ("$id", facts.SignalId));
+                Execute(connection, transaction, "INSERT INTO case_roles (subject, role, signal_id) VALUES (@s, @r, @id) ON CONFLICT DO NOTHING", ("@s", person), ("@r", (int)role), ("@id", facts.SignalId));
             }
         }
 
@@ -36,7 +37,7 @@ public sealed class FamilyGraph(IndexDatabase database, TimeProvider time)
         {
             foreach (var victim in facts.Victims.Where(v => v != perpetrator))
             {
-                Execute(connection, transaction, "INSERT OR IGNORE INTO partner_pairs (first, second) VALUES ($a, $b), ($b, $a)", ("$a", perpetrator), ("$b", victim));
+                Execute(connection, transaction, "INSERT INTO partner_pairs (first, second) VALUES (@a, @b), (@b, @a) ON CONFLICT DO NOTHING", ("@a", perpetrator), ("@b", victim));
             }
         }
 
@@ -46,15 +47,15 @@ public sealed class FamilyGraph(IndexDatabase database, TimeProvider time)
             if (facts.ViolenceType != ViolenceType.Unspecified)
             {
                 Execute(connection, transaction,
-                    "INSERT OR IGNORE INTO violence_indications (subject, signal_id, violence_type, recorded_at) VALUES ($s, $id, $t, $at)",
-                    ("$s", subject), ("$id", facts.SignalId), ("$t", (int)facts.ViolenceType), ("$at", now));
+                    "INSERT INTO violence_indications (subject, signal_id, violence_type, recorded_at) VALUES (@s, @id, @t, @at) ON CONFLICT DO NOTHING",
+                    ("@s", subject), ("@id", facts.SignalId), ("@t", (int)facts.ViolenceType), ("@at", now));
             }
 
             if (facts.HasAssessmentScore)
             {
                 Execute(connection, transaction,
-                    "INSERT OR IGNORE INTO assessments (signal_id, subject, holder, payload_type, score, recorded_at) VALUES ($id, $s, $h, $p, $score, $at)",
-                    ("$id", facts.SignalId), ("$s", subject), ("$h", facts.HolderOrganisationId), ("$p", facts.PayloadType), ("$score", (long)facts.AssessmentScore), ("$at", now));
+                    "INSERT INTO assessments (signal_id, subject, holder, payload_type, score, recorded_at) VALUES (@id, @s, @h, @p, @score, @at) ON CONFLICT DO NOTHING",
+                    ("@id", facts.SignalId), ("@s", subject), ("@h", facts.HolderOrganisationId), ("@p", facts.PayloadType), ("@score", (int)facts.AssessmentScore), ("@at", now));
             }
         }
 
@@ -92,7 +93,7 @@ public sealed class FamilyGraph(IndexDatabase database, TimeProvider time)
             SELECT violence_type FROM violence_indications WHERE subject IN ({command.InList("s", family)})
             ORDER BY recorded_at DESC, signal_id DESC LIMIT 1
             """;
-        return command.ExecuteScalar() is long type ? (ViolenceType)type : ViolenceType.Unspecified;
+        return command.ExecuteScalar() is { } type and not DBNull ? (ViolenceType)Convert.ToInt32(type, System.Globalization.CultureInfo.InvariantCulture) : ViolenceType.Unspecified;
     }
 
     /// <summary>
@@ -112,8 +113,8 @@ public sealed class FamilyGraph(IndexDatabase database, TimeProvider time)
 
         using var connection = database.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT 1 FROM partner_pairs WHERE first = $a AND second IN ({command.InList("s", family)}) LIMIT 1";
-        command.Parameters.AddWithValue("$a", actingFor);
+        command.CommandText = $"SELECT 1 FROM partner_pairs WHERE first = @a AND second IN ({command.InList("s", family)}) LIMIT 1";
+        command.Add("@a", actingFor);
         return command.ExecuteScalar() is not null;
     }
 
@@ -156,7 +157,7 @@ public sealed class FamilyGraph(IndexDatabase database, TimeProvider time)
     }
 
     /// <summary>Puts all these people in one family, merging the families they were in.</summary>
-    private static void Link(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<string> subjects)
+    private static void Link(DbConnection connection, DbTransaction transaction, IReadOnlyList<string> subjects)
     {
         if (subjects.Count == 0)
         {
@@ -166,11 +167,7 @@ public sealed class FamilyGraph(IndexDatabase database, TimeProvider time)
         var families = new List<string>();
         foreach (var subject in subjects)
         {
-            using var find = connection.CreateCommand();
-            find.Transaction = transaction;
-            find.CommandText = "SELECT family_id FROM family_members WHERE subject = $s";
-            find.Parameters.AddWithValue("$s", subject);
-            if (find.ExecuteScalar() is string family && !families.Contains(family))
+            if (Sql.Scalar(connection, transaction, "SELECT family_id FROM family_members WHERE subject = @s", ("@s", subject)) is string family && !families.Contains(family))
             {
                 families.Add(family);
             }
@@ -179,25 +176,15 @@ public sealed class FamilyGraph(IndexDatabase database, TimeProvider time)
         var target = families.Count > 0 ? families[0] : Guid.NewGuid().ToString("N");
         foreach (var other in families.Skip(1))
         {
-            Execute(connection, transaction, "UPDATE family_members SET family_id = $t WHERE family_id = $o", ("$t", target), ("$o", other));
+            Execute(connection, transaction, "UPDATE family_members SET family_id = @t WHERE family_id = @o", ("@t", target), ("@o", other));
         }
 
         foreach (var subject in subjects)
         {
-            Execute(connection, transaction, "INSERT INTO family_members (subject, family_id) VALUES ($s, $t) ON CONFLICT (subject) DO UPDATE SET family_id = $t", ("$s", subject), ("$t", target));
+            Execute(connection, transaction, "INSERT INTO family_members (subject, family_id) VALUES (@s, @t) ON CONFLICT (subject) DO UPDATE SET family_id = excluded.family_id", ("@s", subject), ("@t", target));
         }
     }
 
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        command.ExecuteNonQuery();
-    }
+    private static void Execute(DbConnection connection, DbTransaction transaction, string sql, params (string Name, object? Value)[] parameters) =>
+        Sql.Execute(connection, transaction, sql, parameters);
 }

@@ -7,6 +7,7 @@ public sealed record IndexOptions
 {
     public const string Section = "Index";
 
+    /// <summary>Where the SQLite store lives (not needed with PostgreSQL).</summary>
     public string DataDirectory { get; init; } = string.Empty;
 
     public Uri? PolicyAddress { get; init; }
@@ -22,9 +23,9 @@ public sealed record IndexOptions
     /// <summary>Scores this far apart (or more) make two current assessments of a family divergent.</summary>
     public uint DivergenceThreshold { get; init; } = 3;
 
-    public IEnumerable<string> Validate()
+    public IEnumerable<string> Validate(Exchange.Storage.StoreProvider store = Exchange.Storage.StoreProvider.Sqlite)
     {
-        if (string.IsNullOrWhiteSpace(DataDirectory))
+        if (store == Exchange.Storage.StoreProvider.Sqlite && string.IsNullOrWhiteSpace(DataDirectory))
         {
             yield return $"{Section}:DataDirectory is required.";
         }

@@ -1,6 +1,7 @@
 using Exchange.Contracts.V1;
 using Exchange.Index.Storage;
-using Exchange.Disclosure.Storage;
+using System.Data.Common;
+using Exchange.Storage;
 using Google.Protobuf;
 
 namespace Exchange.Index.Involvements;
@@ -24,32 +25,22 @@ public sealed class InvolvementStore(IndexDatabase database)
     public InvolvementRecord Add(InvolvementRecord involvement)
     {
         using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
-        using (var insert = connection.CreateCommand())
-        {
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT INTO involvements (id, organisation_id, purpose, contact_point, period_start, period_end, registered_at)
-                VALUES ($id, $org, $purpose, $contact, $start, $end, $now)
-                """;
-            insert.Parameters.AddWithValue("$id", involvement.Id);
-            insert.Parameters.AddWithValue("$org", involvement.OrganisationId);
-            insert.Parameters.AddWithValue("$purpose", (int)involvement.Purpose);
-            insert.Parameters.AddWithValue("$contact", involvement.ContactPoint.ToByteArray());
-            insert.Parameters.AddWithValue("$start", involvement.Start.ToUnixTimeMilliseconds());
-            insert.Parameters.AddWithValue("$end", involvement.End is { } end ? end.ToUnixTimeMilliseconds() : DBNull.Value);
-            insert.Parameters.AddWithValue("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            insert.ExecuteNonQuery();
-        }
-
+        using var transaction = database.BeginWrite(connection);
+        Sql.Execute(connection, transaction, """
+            INSERT INTO involvements (id, organisation_id, purpose, contact_point, period_start, period_end, registered_at)
+            VALUES (@id, @org, @purpose, @contact, @start, @end, @now)
+            """,
+            ("@id", involvement.Id),
+            ("@org", involvement.OrganisationId),
+            ("@purpose", (int)involvement.Purpose),
+            ("@contact", involvement.ContactPoint.ToByteArray()),
+            ("@start", involvement.Start.ToUnixTimeMilliseconds()),
+            ("@end", involvement.End?.ToUnixTimeMilliseconds()),
+            ("@now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
         foreach (var subject in involvement.Subjects)
         {
-            using var link = connection.CreateCommand();
-            link.Transaction = transaction;
-            link.CommandText = "INSERT OR IGNORE INTO involvement_subjects (involvement_id, subject) VALUES ($id, $s)";
-            link.Parameters.AddWithValue("$id", involvement.Id);
-            link.Parameters.AddWithValue("$s", subject);
-            link.ExecuteNonQuery();
+            Sql.Execute(connection, transaction, "INSERT INTO involvement_subjects (involvement_id, subject) VALUES (@id, @s) ON CONFLICT DO NOTHING",
+                ("@id", involvement.Id), ("@s", subject));
         }
 
         transaction.Commit();
@@ -59,20 +50,14 @@ public sealed class InvolvementStore(IndexDatabase database)
     public InvolvementRecord? Get(string id)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = Select("i.id = $id");
-        command.Parameters.AddWithValue("$id", id);
+        using var command = Sql.Command(connection, null, Select("i.id = @id"), ("@id", id));
         return Read(command).FirstOrDefault();
     }
 
     public void End(string id, DateTimeOffset at)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE involvements SET ended_at = $at WHERE id = $id AND ended_at IS NULL";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
-        command.ExecuteNonQuery();
+        Sql.Execute(connection, null, "UPDATE involvements SET ended_at = @at WHERE id = @id AND ended_at IS NULL", ("@id", id), ("@at", at.ToUnixTimeMilliseconds()));
     }
 
     /// <summary>The involvements active now with any of these people.</summary>
@@ -80,17 +65,19 @@ public sealed class InvolvementStore(IndexDatabase database)
     {
         using var connection = database.Open();
         using var command = connection.CreateCommand();
+#pragma warning disable CA2100 // The text holds parameter names only; the people are parameters.
         command.CommandText = Select($"i.ended_at IS NULL AND i.id IN (SELECT involvement_id FROM involvement_subjects WHERE subject IN ({command.InList("s", subjects.Distinct(StringComparer.Ordinal))}))");
+#pragma warning restore CA2100
         return [.. Read(command).Where(i => i.IsActive(now)).OrderBy(i => i.Start).ThenBy(i => i.Id, StringComparer.Ordinal)];
     }
 
     private static string Select(string where) => $"""
         SELECT i.id, i.organisation_id, i.purpose, i.contact_point, i.period_start, i.period_end, i.ended_at,
-               (SELECT group_concat(subject, ' ') FROM involvement_subjects s WHERE s.involvement_id = i.id)
+               (SELECT string_agg(subject, ' ') FROM involvement_subjects s WHERE s.involvement_id = i.id)
         FROM involvements i WHERE {where}
         """;
 
-    private static List<InvolvementRecord> Read(Microsoft.Data.Sqlite.SqliteCommand command)
+    private static List<InvolvementRecord> Read(DbCommand command)
     {
         using var reader = command.ExecuteReader();
         var result = new List<InvolvementRecord>();

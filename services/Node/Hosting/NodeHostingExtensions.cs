@@ -11,6 +11,8 @@ using Exchange.Node.Store;
 using Exchange.ServiceDefaults.Clients;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Exchange.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -23,18 +25,39 @@ public static class NodeHostingExtensions
     {
         var services = builder.Services;
         services.AddSingleton(domain);
-        services.AddValidatedOptions<NodeOptions>(builder.Configuration.GetSection(NodeOptions.Section), o => o.Validate());
         services.AddExchangePseudonyms(builder.Configuration);
 
+        var storage = services.AddStorageOptions(builder.Configuration);
+        services.AddValidatedOptions<NodeOptions>(builder.Configuration.GetSection(NodeOptions.Section), o => o.Validate(storage.Provider));
         var dataDirectory = builder.Configuration[$"{NodeOptions.Section}:DataDirectory"] ?? string.Empty;
-        services.AddDataProtection()
+        var keyRing = services.AddDataProtection()
             .SetApplicationName("exchange-node-" + domain.Domain.ToString().ToLowerInvariant())
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory.Length > 0 ? dataDirectory : ".", "keys")))
             .SetDefaultKeyLifetime(TimeSpan.FromDays(30));
+        if (storage.IsPostgres)
+        {
+            // Replicas share the key ring through the database they share.
+            services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(p =>
+                new ConfigureOptions<KeyManagementOptions>(o => o.XmlRepository = new DatabaseKeyRepository(p.GetRequiredService<NodeDatabase>())));
+        }
+        else
+        {
+            keyRing.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory.Length > 0 ? dataDirectory : ".", "keys")));
+        }
+
+        // Keys at rest encrypted with a certificate from outside the store (a Kubernetes Secret), when one is given.
+        if (builder.Configuration[$"{NodeOptions.Section}:KeyRingCertificatePath"] is { Length: > 0 } certificatePath)
+        {
+            var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(
+                certificatePath, builder.Configuration[$"{NodeOptions.Section}:KeyRingKeyPath"]);
+            keyRing.ProtectKeysWithCertificate(certificate).UnprotectKeysWithAnyCertificate(certificate);
+        }
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<NodeContext>();
-        services.AddSingleton(p => new NodeDatabase(Path.Combine(p.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory, "node.db")));
+        services.AddSingleton(p => NodeDatabase.Open(
+            p.GetRequiredService<IOptions<StorageOptions>>().Value,
+            Path.Combine(p.GetRequiredService<IOptions<NodeOptions>>().Value.DataDirectory, "node.db"),
+            domain.Domain.ToString().ToLowerInvariant()));
         services.AddSingleton<SignalStore>();
         services.AddSingleton<SignalPublisher>();
         services.AddSingleton<InboxStore>();

@@ -10,8 +10,13 @@ public sealed record NodeOptions
     /// <summary>The organisations whose data this service holds, e.g. ["politie-zwb"].</summary>
     public IReadOnlyList<string> Organisations { get; init; } = [];
 
-    /// <summary>Where the signal store and the data-protection key ring live.</summary>
+    /// <summary>Where the SQLite signal store and the data-protection key ring live (not needed with PostgreSQL).</summary>
     public string DataDirectory { get; init; } = string.Empty;
+
+    /// <summary>A PEM certificate (and <see cref="KeyRingKeyPath"/>) that encrypts the Data Protection keys at rest; optional.</summary>
+    public string? KeyRingCertificatePath { get; init; }
+
+    public string? KeyRingKeyPath { get; init; }
 
     /// <summary>The policy service (which also hosts the ledger).</summary>
     public Uri? PolicyAddress { get; init; }
@@ -31,14 +36,14 @@ public sealed record NodeOptions
     /// <summary>How often the node looks for requests left to the holder whose time is up.</summary>
     public TimeSpan HolderDecisionSweep { get; init; } = TimeSpan.FromMinutes(1);
 
-    public IEnumerable<string> Validate()
+    public IEnumerable<string> Validate(Exchange.Storage.StoreProvider store = Exchange.Storage.StoreProvider.Sqlite)
     {
         if (Organisations.Count == 0)
         {
             yield return $"{Section}:Organisations must name at least one hosted organisation.";
         }
 
-        if (string.IsNullOrWhiteSpace(DataDirectory))
+        if (store == Exchange.Storage.StoreProvider.Sqlite && string.IsNullOrWhiteSpace(DataDirectory))
         {
             yield return $"{Section}:DataDirectory is required.";
         }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Exchange.Contracts.V1;
 using Exchange.Node.Store;
+using Exchange.Storage;
 using Google.Protobuf;
 using Microsoft.AspNetCore.DataProtection;
 
@@ -19,30 +20,18 @@ public sealed class InboxStore(NodeDatabase database, IDataProtectionProvider pr
     public (ulong Cursor, bool Duplicate) Deliver(string recipient, string deliveryKey, Signal signal, DisclosureReceipt receipt)
     {
         using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
-        using (var existing = connection.CreateCommand())
+        // One delivery per recipient at a time, also across replicas sharing the store: a cursor is taken and
+        // committed before the next one is taken, so a reader that has seen cursor n never later meets one below n.
+        using var transaction = database.BeginWrite(connection, "inbox:" + recipient);
+        if (Sql.ScalarInt64(connection, transaction, "SELECT cursor FROM inbox WHERE delivery_key = @key", ("@key", deliveryKey)) is { } existing)
         {
-            existing.Transaction = transaction;
-            existing.CommandText = "SELECT cursor FROM inbox WHERE delivery_key = $key";
-            existing.Parameters.AddWithValue("$key", deliveryKey);
-            if (existing.ExecuteScalar() is long cursor)
-            {
-                return ((ulong)cursor, true);
-            }
+            return ((ulong)existing, true);
         }
 
         var delivery = new Delivery { DeliveryId = deliveryKey, Signal = signal, Receipt = receipt };
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = """
-            INSERT INTO inbox (recipient, delivery_key, delivery, delivered_at) VALUES ($r, $key, $d, $at);
-            SELECT last_insert_rowid();
-            """;
-        insert.Parameters.AddWithValue("$r", recipient);
-        insert.Parameters.AddWithValue("$key", deliveryKey);
-        insert.Parameters.AddWithValue("$d", _protector.Protect(delivery.ToByteArray()));
-        insert.Parameters.AddWithValue("$at", time.GetUtcNow().ToUnixTimeMilliseconds());
-        var inserted = (ulong)(long)insert.ExecuteScalar()!;
+        var inserted = (ulong)Sql.ScalarInt64(connection, transaction,
+            "INSERT INTO inbox (recipient, delivery_key, delivery, delivered_at) VALUES (@r, @key, @d, @at) RETURNING cursor",
+            ("@r", recipient), ("@key", deliveryKey), ("@d", _protector.Protect(delivery.ToByteArray())), ("@at", time.GetUtcNow().ToUnixTimeMilliseconds()))!.Value;
         transaction.Commit();
         Signal(recipient);
         return (inserted, false);
@@ -52,11 +41,8 @@ public sealed class InboxStore(NodeDatabase database, IDataProtectionProvider pr
     public IReadOnlyList<Delivery> Read(string recipient, ulong afterCursor, int limit)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT cursor, delivery FROM inbox WHERE recipient = $r AND cursor > $after ORDER BY cursor LIMIT $limit";
-        command.Parameters.AddWithValue("$r", recipient);
-        command.Parameters.AddWithValue("$after", (long)afterCursor);
-        command.Parameters.AddWithValue("$limit", limit);
+        using var command = Sql.Command(connection, null, "SELECT cursor, delivery FROM inbox WHERE recipient = @r AND cursor > @after ORDER BY cursor LIMIT @limit",
+            ("@r", recipient), ("@after", (long)afterCursor), ("@limit", limit));
         using var reader = command.ExecuteReader();
         var deliveries = new List<Delivery>();
         while (reader.Read())
@@ -72,34 +58,26 @@ public sealed class InboxStore(NodeDatabase database, IDataProtectionProvider pr
     public ulong AcknowledgedThrough(string recipient)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT acknowledged_through FROM inbox_acks WHERE recipient = $r";
-        command.Parameters.AddWithValue("$r", recipient);
-        return command.ExecuteScalar() is long through ? (ulong)through : 0;
+        return (ulong)(Sql.ScalarInt64(connection, null, "SELECT acknowledged_through FROM inbox_acks WHERE recipient = @r", ("@r", recipient)) ?? 0);
     }
 
     public ulong LatestCursor(string recipient)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT max(cursor) FROM inbox WHERE recipient = $r";
-        command.Parameters.AddWithValue("$r", recipient);
-        return command.ExecuteScalar() is long latest ? (ulong)latest : 0;
+        return (ulong)(Sql.ScalarInt64(connection, null, "SELECT max(cursor) FROM inbox WHERE recipient = @r", ("@r", recipient)) ?? 0);
     }
 
     /// <summary>Moves the acknowledgement forward (never back) and returns where it stands.</summary>
     public ulong Acknowledge(string recipient, ulong cursor)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO inbox_acks (recipient, acknowledged_through) VALUES ($r, $c)
-            ON CONFLICT (recipient) DO UPDATE SET acknowledged_through = max(acknowledged_through, $c);
-            SELECT acknowledged_through FROM inbox_acks WHERE recipient = $r;
-            """;
-        command.Parameters.AddWithValue("$r", recipient);
-        command.Parameters.AddWithValue("$c", (long)cursor);
-        return (ulong)(long)command.ExecuteScalar()!;
+        return (ulong)Sql.ScalarInt64(connection, null, """
+            INSERT INTO inbox_acks (recipient, acknowledged_through) VALUES (@r, @c)
+            ON CONFLICT (recipient) DO UPDATE SET acknowledged_through = CASE
+                WHEN inbox_acks.acknowledged_through > excluded.acknowledged_through THEN inbox_acks.acknowledged_through
+                ELSE excluded.acknowledged_through END
+            RETURNING acknowledged_through
+            """, ("@r", recipient), ("@c", (long)cursor))!.Value;
     }
 
     /// <summary>

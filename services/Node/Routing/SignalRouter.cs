@@ -39,7 +39,7 @@ public sealed partial class SignalRouter(
     /// <summary>Routes every signal that is due now; returns how many were attempted.</summary>
     public async Task<int> RouteDueAsync(CancellationToken cancellationToken)
     {
-        var due = routing.Due(time.GetUtcNow(), 16);
+        var due = routing.Claim(time.GetUtcNow(), 16);
         foreach (var signalId in due)
         {
             await RouteOneAsync(signalId, cancellationToken);

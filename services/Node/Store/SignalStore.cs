@@ -3,7 +3,8 @@ using Exchange.Contracts.V1;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
+using Exchange.Storage;
 
 namespace Exchange.Node.Store;
 
@@ -23,47 +24,31 @@ public sealed class SignalStore(NodeDatabase database, IDataProtectionProvider p
     public (StoredSignal Signal, bool Duplicate) Add(Signal signal)
     {
         using var connection = database.Open();
-        using var transaction = connection.BeginTransaction();
+        // Replicas sharing the store take turns per idempotency key: the check and the insert do not interleave.
+        using var transaction = database.BeginWrite(connection, signal.IdempotencyKey.Length > 0 ? $"signal:{signal.HolderOrganisationId}:{signal.IdempotencyKey}" : null);
         if (signal.IdempotencyKey.Length > 0 && FindByIdempotencyKey(connection, transaction, signal.HolderOrganisationId, signal.IdempotencyKey) is { } existing)
         {
             return (existing, true);
         }
 
-        using (var insert = connection.CreateCommand())
-        {
-            insert.Transaction = transaction;
-            insert.CommandText = """
-                INSERT INTO signals (id, holder, payload_type, idempotency_key, published_at, envelope)
-                VALUES ($id, $holder, $type, $key, $published, $envelope)
-                """;
-            insert.Parameters.AddWithValue("$id", signal.Id);
-            insert.Parameters.AddWithValue("$holder", signal.HolderOrganisationId);
-            insert.Parameters.AddWithValue("$type", Payloads.TypeName(signal.Payload));
-            insert.Parameters.AddWithValue("$key", signal.IdempotencyKey.Length > 0 ? signal.IdempotencyKey : DBNull.Value);
-            insert.Parameters.AddWithValue("$published", signal.PublishedAt.ToDateTimeOffset().ToUnixTimeMilliseconds());
-            insert.Parameters.AddWithValue("$envelope", _protector.Protect(signal.ToByteArray()));
-            insert.ExecuteNonQuery();
-        }
+        Sql.Execute(connection, transaction, """
+            INSERT INTO signals (id, holder, payload_type, idempotency_key, published_at, envelope)
+            VALUES (@id, @holder, @type, @key, @published, @envelope)
+            """,
+            ("@id", signal.Id),
+            ("@holder", signal.HolderOrganisationId),
+            ("@type", Payloads.TypeName(signal.Payload)),
+            ("@key", signal.IdempotencyKey.Length > 0 ? signal.IdempotencyKey : null),
+            ("@published", signal.PublishedAt.ToDateTimeOffset().ToUnixTimeMilliseconds()),
+            ("@envelope", _protector.Protect(signal.ToByteArray())));
 
         foreach (var subject in signal.Subjects.Select(s => s.Pseudonym).Distinct(StringComparer.Ordinal))
         {
-            using var index = connection.CreateCommand();
-            index.Transaction = transaction;
-            index.CommandText = "INSERT INTO signal_subjects (subject, signal_id, holder) VALUES ($subject, $id, $holder)";
-            index.Parameters.AddWithValue("$subject", subject);
-            index.Parameters.AddWithValue("$id", signal.Id);
-            index.Parameters.AddWithValue("$holder", signal.HolderOrganisationId);
-            index.ExecuteNonQuery();
+            Sql.Execute(connection, transaction, "INSERT INTO signal_subjects (subject, signal_id, holder) VALUES (@subject, @id, @holder)",
+                ("@subject", subject), ("@id", signal.Id), ("@holder", signal.HolderOrganisationId));
         }
 
-        using (var outbox = connection.CreateCommand())
-        {
-            outbox.Transaction = transaction;
-            outbox.CommandText = "INSERT INTO routing (signal_id, next_attempt_at) VALUES ($id, 0)";
-            outbox.Parameters.AddWithValue("$id", signal.Id);
-            outbox.ExecuteNonQuery();
-        }
-
+        Sql.Execute(connection, transaction, "INSERT INTO routing (signal_id, next_attempt_at) VALUES (@id, 0)", ("@id", signal.Id));
         transaction.Commit();
         return (ToStored(signal), false);
     }
@@ -71,10 +56,7 @@ public sealed class SignalStore(NodeDatabase database, IDataProtectionProvider p
     public StoredSignal? Get(string id)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT envelope FROM signals WHERE id = $id";
-        command.Parameters.AddWithValue("$id", id);
-        return command.ExecuteScalar() is byte[] envelope ? Read(envelope) : null;
+        return Sql.Scalar(connection, null, "SELECT envelope FROM signals WHERE id = @id", ("@id", id)) is byte[] envelope ? Read(envelope) : null;
     }
 
     /// <summary>
@@ -84,14 +66,11 @@ public sealed class SignalStore(NodeDatabase database, IDataProtectionProvider p
     public IReadOnlyList<StoredSignal> FindBySubject(string holder, string subject, IReadOnlyCollection<string> payloadTypes, bool latestOnly)
     {
         using var connection = database.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
+        using var command = Sql.Command(connection, null, """
             SELECT s.payload_type, s.envelope FROM signal_subjects x JOIN signals s ON s.id = x.signal_id
-            WHERE x.holder = $holder AND x.subject = $subject
+            WHERE x.holder = @holder AND x.subject = @subject
             ORDER BY s.published_at DESC, s.id DESC
-            """;
-        command.Parameters.AddWithValue("$holder", holder);
-        command.Parameters.AddWithValue("$subject", subject);
+            """, ("@holder", holder), ("@subject", subject));
         var result = new List<StoredSignal>();
         var seenTypes = new HashSet<string>(StringComparer.Ordinal);
         using var reader = command.ExecuteReader();
@@ -109,15 +88,10 @@ public sealed class SignalStore(NodeDatabase database, IDataProtectionProvider p
         return result;
     }
 
-    private StoredSignal? FindByIdempotencyKey(SqliteConnection connection, SqliteTransaction transaction, string holder, string key)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT envelope FROM signals WHERE holder = $holder AND idempotency_key = $key";
-        command.Parameters.AddWithValue("$holder", holder);
-        command.Parameters.AddWithValue("$key", key);
-        return command.ExecuteScalar() is byte[] envelope ? Read(envelope) : null;
-    }
+    private StoredSignal? FindByIdempotencyKey(DbConnection connection, DbTransaction transaction, string holder, string key) =>
+        Sql.Scalar(connection, transaction, "SELECT envelope FROM signals WHERE holder = @holder AND idempotency_key = @key", ("@holder", holder), ("@key", key)) is byte[] envelope
+            ? Read(envelope)
+            : null;
 
     private StoredSignal Read(byte[] envelope) => ToStored(Signal.Parser.ParseFrom(_protector.Unprotect(envelope)));
 

@@ -6,6 +6,7 @@ using Exchange.Ledger.Checkpoints;
 using Exchange.Ledger.Verification;
 using Exchange.Ledger.Officers;
 using Exchange.ServiceDefaults.Errors;
+using Exchange.Scenario.Story;
 using Exchange.Testing;
 using Grpc.Core;
 using Microsoft.Playwright;

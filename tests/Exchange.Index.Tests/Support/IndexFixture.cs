@@ -24,9 +24,10 @@ public sealed class IndexFixture : IDisposable
 {
     private readonly TempDirectory _directory = new("exchange-index");
 
-    public IndexFixture()
+    /// <summary>The stores on <paramref name="database"/> (e.g. PostgreSQL); null: a temporary SQLite file.</summary>
+    public IndexFixture(IndexDatabase? database = null)
     {
-        Database = new IndexDatabase(_directory.File("index.db"));
+        Database = database ?? IndexDatabase.OpenSqlite(_directory.File("index.db"));
         Involvements = new InvolvementStore(Database);
         Families = new FamilyGraph(Database, Time);
         var options = Options.Create(new IndexOptions
@@ -77,7 +78,11 @@ public sealed class IndexFixture : IDisposable
 
     public string At(string organisation, string bsn) => Codec.ToOrganisation(Person(bsn), organisation);
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose()
+    {
+        Database.Dispose();
+        _directory.Dispose();
+    }
 }
 
 public sealed class FakeAuthority : IDisclosureAuthority

@@ -1,6 +1,7 @@
 using Exchange.Contracts.Index.V1;
 using Exchange.Contracts.Police.V1;
 using Exchange.Contracts.V1;
+using Exchange.Node.Routing;
 using Exchange.Node.Tests.Support;
 using Grpc.Core;
 
@@ -112,6 +113,8 @@ public sealed class SignalRouterTests : IDisposable
             command.ExecuteNonQuery();
         }
 
+        // A dead router's claim is taken over once its lease ends.
+        _node.Time.Now += RoutingStore.ClaimLease;
         await _node.Router().RouteDueAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(2, _node.Delivery.Calls.Count(c => c.RecipientOrganisationId == "swt-tilburg"));

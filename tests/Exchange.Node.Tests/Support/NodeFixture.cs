@@ -28,9 +28,15 @@ public sealed class NodeFixture : IDisposable
     private readonly TempDirectory _directory = new("exchange-node");
 
     public NodeFixture(string organisation = "politie-zwb", Domain domain = Domain.Police, string package = "police.v1", params IPayloadValidator[] validators)
+        : this(null, organisation, domain, package, validators)
+    {
+    }
+
+    /// <summary>The stores on <paramref name="database"/> (e.g. PostgreSQL); null: a temporary SQLite file.</summary>
+    public NodeFixture(NodeDatabase? database, string organisation = "politie-zwb", Domain domain = Domain.Police, string package = "police.v1", params IPayloadValidator[] validators)
     {
         Organisation = organisation;
-        Database = new NodeDatabase(_directory.File("node.db"));
+        Database = database ?? NodeDatabase.OpenSqlite(_directory.File("node.db"));
         Store = new SignalStore(Database, Protection);
         Inbox = new InboxStore(Database, Protection, Time);
         Routing = new RoutingStore(Database);
@@ -81,7 +87,11 @@ public sealed class NodeFixture : IDisposable
 
     public string Person(string bsn) => Codec.FromBsn(bsn);
 
-    public void Dispose() => _directory.Dispose();
+    public void Dispose()
+    {
+        Database.Dispose();
+        _directory.Dispose();
+    }
 }
 
 public sealed class MutableTime(DateTimeOffset now) : TimeProvider

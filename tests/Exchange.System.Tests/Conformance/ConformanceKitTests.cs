@@ -160,7 +160,7 @@ public sealed class ConformanceKitTests(ConformanceKitTests.Nodes nodes) : IClas
                 new IdentityManifest(Cluster.Identity.Issuer.ToString(), new Uri(Cluster.Identity.Issuer, "connect/token").ToString(), "exchange-api"),
                 new Dictionary<string, string> { ["index"] = Cluster.IndexAddress.ToString() },
                 new LedgerManifest(Cluster.LedgerPath, string.Empty),
-                [.. DemoPartners.All.Select(p => new PartnerManifest(p.Id, p.Name, Exchange.ServiceDefaults.Security.DomainNames.ToName(p.Domain),
+                [.. Exchange.Topology.ExchangeTopology.DemoPartners(Repository.Path("deploy", "partners")).Select(p => new PartnerManifest(p.Id, p.Name, Exchange.ServiceDefaults.Security.DomainNames.ToName(p.Domain),
                     Cluster.Pki.ClientCertificatePath(p.Id), Cluster.Pki.Directory.ClientKeyPath(p.Id), p.Id, [],
                     new ClientManifest(p.Id, Cluster.Pki.ClientCertificatePath(p.Id), Cluster.Pki.Directory.ClientKeyPath(p.Id), []), new ConsoleUserManifest(string.Empty, string.Empty)))],
                 _directory.Path, new Dictionary<string, int>()).Write(manifest);

@@ -8,12 +8,15 @@ namespace Exchange.System.Tests.Support;
 /// <summary>The `exchange ledger` commands run as a separate process, and what an administrator can do to the ledger's file.</summary>
 public static class LedgerCli
 {
+    /// <summary>The built `exchange` command (tools/Exchange.Cli), in this test project's configuration.</summary>
+    public static string ExchangeDll { get; } =
+        typeof(LedgerCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ExchangeCliDll").Value!;
+
     /// <summary>Runs `exchange` with <paramref name="arguments"/> to completion (bounded) and returns exit code and output.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
     {
-        var dll = typeof(LedgerCli).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ExchangeCliDll").Value!;
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add(ExchangeDll);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);

@@ -27,16 +27,5 @@ public static class LedgerReader
     }
 
     /// <summary>Every entry of the SQLite ledger at <paramref name="path"/>, read without the writer's lock.</summary>
-    public static async Task<IReadOnlyList<LedgerEntry>> FromStoreAsync(string path)
-    {
-        await using var store = Exchange.Ledger.DisclosureLedger.CreateStore(new Exchange.Ledger.Hosting.LedgerOptions { SqlitePath = path });
-        await store.InitializeAsync(CancellationToken.None);
-        var entries = new List<LedgerEntry>();
-        await foreach (var row in Exchange.Ledger.Verification.LedgerVerifier.ReadStore(store, CancellationToken.None))
-        {
-            entries.Add(LedgerEntry.Parser.ParseFrom(row.Entry));
-        }
-
-        return entries;
-    }
+    public static Task<IReadOnlyList<LedgerEntry>> FromStoreAsync(string path) => Exchange.Scenario.Story.StoryLedger.ReadAsync(path);
 }

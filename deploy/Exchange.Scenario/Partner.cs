@@ -3,7 +3,7 @@ using Exchange.Contracts.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Net.Client;
 
-namespace Exchange.Testing;
+namespace Exchange.Scenario;
 
 /// <summary>What a partner organisation's system does through the gateway, in the words of the domain.</summary>
 public sealed class Partner(string organisationId, GrpcChannel channel)
