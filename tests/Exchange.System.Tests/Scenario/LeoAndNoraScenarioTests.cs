@@ -35,7 +35,8 @@ public sealed partial class LeoAndNoraScenarioTests
     public async Task The_story_of_Leo_and_Nora_plays_through_the_exchange_sharing_only_what_each_needs()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var exchange = await LocalLauncher.StartAsync();
+        // With trace files, so that the check below also covers every span the services record.
+        await using var exchange = await LocalLauncher.StartAsync("--trace-files");
         var police = exchange.Partner(DemoPartners.Police);
         var vt = exchange.Partner(DemoPartners.VeiligThuis);
         var raad = exchange.Partner(DemoPartners.ChildProtection);
