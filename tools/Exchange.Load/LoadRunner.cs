@@ -15,6 +15,17 @@ public static class LoadRunner
     public static async Task<LoadResult> RunAsync(int workers, TimeSpan duration, Call call, CancellationToken cancellationToken)
     {
         var recorder = new LatencyRecorder();
+        // One untimed call first: the first call of a path pays for JIT compilation and connections in every process
+        // it crosses, which would otherwise fill a short run (and its tail) with start-up costs.
+        try
+        {
+            await call(0, new Random(-1), cancellationToken);
+        }
+        catch (RpcException exception)
+        {
+            recorder.Count(exception.StatusCode);
+        }
+
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         stop.CancelAfter(duration);
         var started = Stopwatch.GetTimestamp();

@@ -14,7 +14,7 @@ public sealed class LoadToolTests
         await using var exchange = await LocalLauncher.StartAsync("--partner-rate", "10000");
 
         var (exitCode, stdout, stderr) = await RunLoadToolAsync(
-            "--manifest", exchange.ManifestPath, "--workers", "2", "--seconds", "2", "--people", "3", "--output", "json");
+            "--manifest", exchange.ManifestPath, "--workers", "2", "--seconds", "3", "--people", "3", "--output", "json");
 
         Assert.True(exitCode == 0, $"exit code {exitCode}{Environment.NewLine}{stdout}{Environment.NewLine}{stderr}");
         var report = JsonNode.Parse(stdout)!.AsObject();
