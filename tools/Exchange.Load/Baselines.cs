@@ -14,6 +14,9 @@ namespace Exchange.Load;
 /// </summary>
 public sealed class Baselines(LoadOptions options, TextWriter progress)
 {
+    /// <summary>The measurements to make (a, b, c, d); all four unless a profile needs only some.</summary>
+    public IReadOnlySet<string> Only { get; init; } = new HashSet<string>(["a", "b", "c", "d"], StringComparer.Ordinal);
+
     public async Task<BaselineReport> RunAsync(CancellationToken cancellationToken)
     {
         var target = LocalTarget.Read(options.Manifest);
@@ -23,6 +26,11 @@ public sealed class Baselines(LoadOptions options, TextWriter progress)
 
         async Task Measure(string name, string description, Func<Task<LoadResult>> run)
         {
+            if (!Only.Contains(name))
+            {
+                return;
+            }
+
             await progress.WriteLineAsync($"{name}: {description}");
             results.Add((name, description, await run()));
         }
@@ -53,7 +61,7 @@ public sealed record BaselineReport(
     {
         var byName = Measurements.ToDictionary(m => m.Name, m => m.Result, StringComparer.Ordinal);
         static double Ratio(double over, double under) => under == 0 ? 0 : over / under;
-        (string, string)[] pairs = [("b", "a"), ("c", "b"), ("c", "a"), ("d", "c")];
+        (string, string)[] pairs = [.. new[] { ("b", "a"), ("c", "b"), ("c", "a"), ("d", "c") }.Where(p => byName.ContainsKey(p.Item1) && byName.ContainsKey(p.Item2))];
         return
         [
             .. pairs.Select(p => ($"{p.Item1}_over_{p.Item2}_ratio", Ratio(byName[p.Item1].PerSecond, byName[p.Item2].PerSecond))),

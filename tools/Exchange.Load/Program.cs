@@ -9,7 +9,8 @@ var seconds = new Option<int>("--seconds") { Description = "How long each of the
 var people = new Option<int>("--people") { Description = "How many people the calls are about", DefaultValueFactory = _ => 40 };
 var output = new Option<string>("--output") { Description = "text (a table) or json", DefaultValueFactory = _ => "text" };
 output.AcceptOnlyFromAmong("text", "json");
-var root = new RootCommand("exchange-load: the speed of a local exchange, four baselines in one run") { manifest, workers, seconds, people, output };
+var only = new Option<string>("--only") { Description = "Some of the measurements, e.g. c,d (for a profile); all four by default", DefaultValueFactory = _ => "a,b,c,d" };
+var root = new RootCommand("exchange-load: the speed of a local exchange, four baselines in one run") { manifest, workers, seconds, people, output, only };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var options = new LoadOptions(parse.GetValue(manifest)!, parse.GetValue(workers), TimeSpan.FromSeconds(parse.GetValue(seconds)), parse.GetValue(people));
@@ -21,8 +22,15 @@ root.SetAction(async (parse, cancellationToken) =>
     }
 
     var json = parse.GetValue(output) == "json";
+    var measurements = parse.GetValue(only)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+    if (measurements.Count == 0 || !measurements.IsSubsetOf(["a", "b", "c", "d"]))
+    {
+        Console.Error.WriteLine("--only takes some of a, b, c and d, separated by commas.");
+        return 2;
+    }
+
     // Progress goes to stderr when stdout carries JSON, so that stdout parses.
-    var report = await new Baselines(options, json ? Console.Error : Console.Out).RunAsync(cancellationToken);
+    var report = await new Baselines(options, json ? Console.Error : Console.Out) { Only = measurements }.RunAsync(cancellationToken);
     Console.Out.Write(json ? report.ToJson() + Environment.NewLine : report.ToText());
     return report.AllSucceeded ? 0 : 1;
 });
