@@ -145,6 +145,24 @@ public sealed record ExchangeTopology
     /// <summary>The identity service's issuer URL (ends in '/').</summary>
     public Uri Issuer => new(Require(ExchangePart.Identity).Url, "/");
 
+    /// <summary>
+    /// Whether the gateway, policy, index and identity services follow the partner registry (they do whenever the
+    /// exchange has one): a partner approved there is admitted without a restart, one suspended or revoked is refused.
+    /// </summary>
+    public bool FollowsRegistry => Find(ExchangePart.Registry) is not null;
+
+    /// <summary>The processes that follow the registry, each with its own client certificate for the registry's mutual TLS.</summary>
+    public IEnumerable<ExchangeProcess> RegistryFollowers => FollowsRegistry
+        ? Processes.Where(p => p.Part is ExchangePart.Gateway or ExchangePart.Policy or ExchangePart.Index or ExchangePart.Identity)
+        : [];
+
+    /// <summary>The name under which a service's own client certificate is kept in the PKI (and its certificate's CN).</summary>
+    public static string ServiceClient(ExchangeProcess process) => "exchange-" + process.Name;
+
+    /// <summary>The shared domain service of each domain the exchange serves itself.</summary>
+    public IEnumerable<(Domain Domain, Uri Address)> SharedNodes =>
+        Processes.Where(p => p.Part == ExchangePart.Node).SelectMany(p => p.Domains.Select(d => (d, p.Url)));
+
     /// <summary>The client id of an organisation's privacy officers' system, which may review the ledger.</summary>
     public static string ReviewerClient(string organisationId) => organisationId + "-fg";
 

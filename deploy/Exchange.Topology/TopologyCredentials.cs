@@ -25,6 +25,12 @@ public static class TopologyCredentials
             pki.IssueServer(process.Name, ["localhost"], loopback).Dispose();
         }
 
+        foreach (var follower in topology.RegistryFollowers)
+        {
+            var name = ExchangeTopology.ServiceClient(follower);
+            pki.IssueClient(name, "Need-to-Know Exchange, " + follower.Name).Dispose();
+        }
+
         foreach (var administrator in RegistryAdministrators.LocalClients)
         {
             pki.IssueClient(RegistryAdministrators.OrganisationId, RegistryAdministrators.OrganisationName, administrator).Dispose();

@@ -9,6 +9,7 @@ using Exchange.Ledger.Hosting;
 using Exchange.Node.Hosting;
 using Exchange.Policy.Hosting;
 using Exchange.Registry.Client.Administration;
+using Exchange.Registry.Client.Following;
 using Exchange.Registry.Hosting;
 using Exchange.ServiceDefaults.Hosting;
 using Exchange.ServiceDefaults.Security;
@@ -34,6 +35,18 @@ public static class TopologySettings
         if (topology.TraceFiles)
         {
             configuration.Set(TraceFile, Path.Combine(topology.Logs, process.Name + ".traces.jsonl"));
+        }
+
+        if (topology.RegistryFollowers.Contains(process))
+        {
+            var client = ExchangeTopology.ServiceClient(process);
+            configuration.Add(RegistryFollowerOptions.Section, new RegistryFollowerOptions
+            {
+                Address = topology.Require(ExchangePart.Registry).Url,
+                CaPath = topology.Pki.CaCertificatePath,
+                CertificatePath = topology.Pki.ClientCertificatePath(client),
+                KeyPath = topology.Pki.ClientKeyPath(client),
+            });
         }
 
         if (process.Part is not (ExchangePart.Identity or ExchangePart.Console))
@@ -64,6 +77,7 @@ public static class TopologySettings
             {
                 DataDirectory = topology.DataOf(process),
                 PolicyAddress = topology.Require(ExchangePart.Policy).Url,
+                SharedNodes = [.. topology.SharedNodes.Select(n => new SharedNodeAddress { Domain = n.Domain, Address = n.Address })],
                 Partners = [.. topology.Partners.Select(p => new IndexPartner
                 {
                     Id = p.Id,
@@ -91,6 +105,27 @@ public static class TopologySettings
             _ => throw new ArgumentOutOfRangeException(nameof(process), process.Part, "unknown part"),
         };
     }
+
+    /// <summary>
+    /// A partner-hosted domain service: the same build as the exchange's shared node of its domain, serving one
+    /// organisation on its own TLS endpoint with the server certificate it registered, keeping its own data, and
+    /// using the exchange's policy and index and trusting its token issuer. It still holds the exchange's pseudonym
+    /// key, as a shared node does; tokens on internal calls will end that (docs/onboarding.md).
+    /// </summary>
+    public static ProcessConfiguration PartnerNode(
+        this ExchangeTopology topology, string organisationId, Uri url, string certificatePath, string keyPath, string dataDirectory) =>
+        new ProcessConfiguration()
+            .Add(EndpointOptions.Section, new EndpointOptions { Url = url.ToString(), CertificatePath = certificatePath, KeyPath = keyPath })
+            .Set(LogFormat, "simple")
+            .Add(TokenOptions.Section, Tokens(topology))
+            .Add(PseudonymOptions.Section, new PseudonymOptions { KeyFile = topology.PseudonymKeyFile })
+            .Add(NodeOptions.Section, new NodeOptions
+            {
+                DataDirectory = dataDirectory,
+                PolicyAddress = topology.Require(ExchangePart.Policy).Url,
+                IndexAddress = topology.Require(ExchangePart.Index).Url,
+                Organisations = [organisationId],
+            });
 
     /// <summary>Token validation as every service but the identity service does it.</summary>
     public static TokenOptions Tokens(ExchangeTopology topology)
@@ -139,6 +174,7 @@ public static class TopologySettings
         {
             IndexAddress = topology.Require(ExchangePart.Index).Url,
             PlatformRoutes = [new PlatformRoute { Services = ["ledger.v1.LedgerService"], Address = topology.Require(ExchangePart.Policy).Url }],
+            SharedNodes = [.. topology.SharedNodes.Select(n => new SharedNode { Domain = n.Domain, Address = n.Address })],
             Partners = [.. topology.Partners.Select(p => new PartnerRoute
             {
                 Id = p.Id,

@@ -5,6 +5,7 @@ using Exchange.Gateway.Protocol;
 using Exchange.Gateway.Routing;
 using Exchange.Gateway.Security;
 using Exchange.Gateway.Streams;
+using Exchange.Registry.Client.Following;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Hosting;
 using Grpc.AspNetCore.HealthChecks;
@@ -22,6 +23,8 @@ public static class GatewayExtensions
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         builder.Services.AddValidatedOptions<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section), o => o.Validate());
+        builder.Services.FollowRegistry<GatewayOptions>(builder.Configuration, RegistryPartners.Apply);
+        builder.Services.AddSingleton<Yarp.ReverseProxy.Forwarder.IForwarderHttpClientFactory, NodeConnections>();
         // No switch turns this off: partners reach the gateway over TLS with a certificate of the exchange CA, or not at all.
         builder.Services.AddOptions<EndpointOptions>()
             .Validate(e => e.IsHttps && e.RequireClientCertificate, "The gateway must listen on https and require client certificates.");

@@ -9,7 +9,14 @@ public sealed record GatewayOptions
 {
     public const string Section = "Gateway";
 
-    public IReadOnlyList<PartnerRoute> Partners { get; init; } = [];
+    /// <summary>
+    /// The partners, as configured, and when the gateway follows the registry, as the registry last said (settable
+    /// only so that the registry's snapshot can be applied to a new options instance).
+    /// </summary>
+    public IReadOnlyList<PartnerRoute> Partners { get; set; } = [];
+
+    /// <summary>The exchange's shared domain services: where a registered partner without a node of its own is served.</summary>
+    public IReadOnlyList<SharedNode> SharedNodes { get; init; } = [];
 
     /// <summary>The index service: involvements and pseudonyms.</summary>
     public Uri? IndexAddress { get; init; }
@@ -95,7 +102,18 @@ public sealed record PartnerRoute
 
     public Uri? ServiceAddress { get; init; }
 
+    /// <summary>A partner-hosted node's registered server certificate (SHA-256, hex): the gateway accepts no other.</summary>
+    public string? ServerCertificateSha256 { get; init; }
+
     public bool Suspended { get; init; }
+}
+
+/// <summary>The exchange's own domain service for one domain.</summary>
+public sealed record SharedNode
+{
+    public Domain Domain { get; init; }
+
+    public Uri? Address { get; init; }
 }
 
 /// <summary>gRPC services (by full name) that one platform service answers.</summary>

@@ -128,6 +128,9 @@ public sealed record ClientRegistration
     /// <summary>PEM certificates the client may authenticate with (tls_client_auth) and whose keys may sign its client assertions (private_key_jwt).</summary>
     public IReadOnlyList<string> CertificatePaths { get; init; } = [];
 
+    /// <summary>Certificates as PEM text, as the partner registry holds them; used like <see cref="CertificatePaths"/>.</summary>
+    public IReadOnlyList<string> CertificatePems { get; init; } = [];
+
     /// <summary>The scopes the client may ask for; only what its role needs.</summary>
     public IReadOnlyList<string> Scopes { get; init; } = [];
 
@@ -151,7 +154,7 @@ public sealed record ClientRegistration
                 yield return "a system client needs OrganisationId and a Domain (police, veilig-thuis, child-protection, youth-protection, social-team).";
             }
 
-            if (CertificatePaths.Count == 0)
+            if (CertificatePaths.Count == 0 && CertificatePems.Count == 0)
             {
                 yield return "a system client needs at least one certificate: its tokens are bound to it.";
             }

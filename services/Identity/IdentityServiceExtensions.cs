@@ -1,3 +1,4 @@
+using Exchange.Registry.Client.Following;
 using System.Security.Cryptography.X509Certificates;
 using Exchange.Identity.Clients;
 using Exchange.Identity.Endpoints;
@@ -37,6 +38,11 @@ public static class IdentityServiceExtensions
         services.AddHostedService<IdentityStoreInitializer>();
         services.AddHostedService<KeyRotationService>();
         services.AddScoped<ClientRegistrar>();
+        if (RegistryFollowing.IsFollowing(builder.Configuration))
+        {
+            services.AddRegistryFollower();
+            services.AddHostedService<RegistryClients>();
+        }
         services.AddScoped<ConsoleUsers>();
 
         services.AddOpenIddict()

@@ -7,6 +7,7 @@ using Exchange.Index.Pseudonyms;
 using Exchange.Index.Routing;
 using Exchange.Index.Storage;
 using Exchange.Disclosure.Hosting;
+using Exchange.Registry.Client.Following;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Index;
@@ -17,6 +18,7 @@ public static class IndexServiceExtensions
     {
         var services = builder.Services;
         services.AddValidatedOptions<IndexOptions>(builder.Configuration.GetSection(IndexOptions.Section), o => o.Validate());
+        services.FollowRegistry<IndexOptions>(builder.Configuration, PartnerCatalog.ApplyRegistry);
         services.AddExchangePseudonyms(builder.Configuration);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(p => new IndexDatabase(Path.Combine(p.GetRequiredService<IOptions<IndexOptions>>().Value.DataDirectory, "index.db")));

@@ -29,6 +29,9 @@ public sealed class PolicyEngine
     /// <inheritdoc cref="Start(string)"/>
     public static PolicyEngine Start(BundleSource source) => Start(BundleActivator.Prepare(source), source.DisplayRoot);
 
+    /// <inheritdoc cref="Start(string)"/>
+    public static PolicyEngine Start(Func<BundleSource> compose, string displayRoot) => Start(BundleActivator.Prepare(compose, displayRoot), displayRoot);
+
     /// <summary>Decides a request on the active bundle.</summary>
     /// <exception cref="PolicyInputException">A field is missing or names something the bundle does not know.</exception>
     public PolicyDecision Decide(DecideRequest request, in DecisionFacts facts, DateTimeOffset now) =>
@@ -44,6 +47,9 @@ public sealed class PolicyEngine
 
     /// <inheritdoc cref="TryActivate(string)"/>
     public BundleActivation TryActivate(BundleSource source) => TryActivate(() => BundleActivator.Prepare(source), source.DisplayRoot);
+
+    /// <inheritdoc cref="TryActivate(string)"/>
+    public BundleActivation TryActivate(Func<BundleSource> compose, string displayRoot) => TryActivate(() => BundleActivator.Prepare(compose, displayRoot), displayRoot);
 
     private static PolicyEngine Start(BundleLoadResult prepared, string source) =>
         prepared.Bundle is { } bundle ? new PolicyEngine(bundle) : throw new BundleRejectedException(source, prepared.Errors);

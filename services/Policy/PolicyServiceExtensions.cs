@@ -6,6 +6,8 @@ using Exchange.Policy.Engine;
 using Exchange.Policy.Facts;
 using Exchange.Policy.Grpc;
 using Exchange.Policy.Hosting;
+using Exchange.Policy.Registry;
+using Exchange.Registry.Client.Following;
 using Exchange.ServiceDefaults.Clients;
 using Microsoft.Extensions.Options;
 
@@ -22,7 +24,14 @@ public static class PolicyServiceExtensions
         var services = builder.Services;
         services.AddValidatedOptions<PolicyOptions>(builder.Configuration.GetSection(PolicyOptions.Section), o => o.Validate());
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(p => PolicyEngine.Start(p.GetRequiredService<IOptions<PolicyOptions>>().Value.BundleDirectory));
+        services.FollowRegistry<PolicyOptions>(builder.Configuration, FactResolver.ApplyRegistry);
+        services.AddSingleton(p => new RegistryBundle(
+            p.GetRequiredService<IOptions<PolicyOptions>>(), p.GetRequiredService<TimeProvider>(), p.GetService<IPartnerSnapshots>()));
+        services.AddSingleton(p =>
+        {
+            var bundle = p.GetRequiredService<RegistryBundle>();
+            return PolicyEngine.Start(bundle.Compose, bundle.Directory);
+        });
         services.AddHostedService<BundleReloadLogger>();
         services.AddSingleton<FactResolver>();
         services.AddSingleton<DecisionService>();

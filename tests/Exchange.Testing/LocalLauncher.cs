@@ -30,6 +30,10 @@ public sealed class LocalLauncher : IAsyncDisposable
 
     public string ManifestPath => Path.Combine(_data.Path, "local.json");
 
+    /// <summary>The typed topology of this exchange, as the launcher derived it (ports from its manifest).</summary>
+    public Exchange.Topology.ExchangeTopology Topology => Exchange.Topology.ExchangeTopology.OnLoopback(
+        Repository.Root, _data.Path, new Exchange.Pki.PkiDirectory(Path.Combine(_data.Path, "pki")), name => new Uri(Manifest.Services[name]).Port);
+
 
     public static async Task<LocalLauncher> StartAsync(params string[] launcherArguments)
     {

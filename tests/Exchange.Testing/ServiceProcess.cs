@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -19,12 +20,15 @@ public sealed class ServiceProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output;
 
-    private ServiceProcess(string name, Process process, StringBuilder output, Uri address)
+    private readonly X509Certificate2? _ca;
+
+    private ServiceProcess(string name, Process process, StringBuilder output, Uri address, X509Certificate2? ca)
     {
         Name = name;
         _process = process;
         _output = output;
         Address = address;
+        _ca = ca;
     }
 
     public string Name { get; }
@@ -49,9 +53,10 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="assemblyName"/> (e.g. Exchange.Policy) from <paramref name="projectDirectory"/>'s build output
-    /// and waits until it answers gRPC health checks at <c>Endpoint:Url</c>.
+    /// and waits until it answers gRPC health checks at <c>Endpoint:Url</c> (over https, trusting <paramref name="ca"/>).
     /// </summary>
-    public static async Task<ServiceProcess> StartAsync(string name, string projectDirectory, string assemblyName, IReadOnlyDictionary<string, string?> configuration)
+    public static async Task<ServiceProcess> StartAsync(
+        string name, string projectDirectory, string assemblyName, IReadOnlyDictionary<string, string?> configuration, X509Certificate2? ca = null)
     {
         var url = configuration.GetValueOrDefault("Endpoint:Url") ?? throw new ArgumentException("A service process needs a fixed Endpoint:Url.", nameof(configuration));
         var info = new ProcessStartInfo("dotnet")
@@ -78,7 +83,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var service = new ServiceProcess(name, process, output, new Uri(url));
+        var service = new ServiceProcess(name, process, output, new Uri(url), ca);
         try
         {
             await service.WaitUntilHealthyAsync();
@@ -117,7 +122,13 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private async Task WaitUntilHealthyAsync()
     {
-        using var channel = GrpcChannel.ForAddress(Address);
+        using var channel = _ca is null
+            ? GrpcChannel.ForAddress(Address)
+            : GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+            {
+                HttpHandler = new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, c, _, e) => Pki.PrivateCa.Validates(c, _ca, e) } },
+                DisposeHttpClient = true,
+            });
         var health = new Health.HealthClient(channel);
         var deadline = DateTime.UtcNow + Patience;
         while (true)

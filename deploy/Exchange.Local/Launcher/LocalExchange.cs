@@ -47,6 +47,12 @@ public sealed class LocalExchange(LocalLayout layout, TextWriter output) : IAsyn
             await output.WriteLineAsync($"  {process.Name,-16} {process.Url}");
         }
 
+        var registered = await TopologyRegistration.RegisterDemoPartnersAsync(topology, cancellationToken);
+        if (registered.Count > 0)
+        {
+            await output.WriteLineAsync($"  registered and approved in the registry: {string.Join(", ", registered)}");
+        }
+
         var issuer = topology.Issuer;
         var manifest = new LocalManifest(
             topology.Require(ExchangePart.Gateway).Url.ToString(),

@@ -20,6 +20,9 @@ public static class RouteTable
     /// <summary>Cluster metadata: the reason code when the cluster's service cannot be reached.</summary>
     public const string UnavailableReason = "exchange.unavailable-reason";
 
+    /// <summary>Cluster metadata: the one server certificate (SHA-256, hex) a partner-hosted node may present.</summary>
+    public const string ServerCertificate = "exchange.server-certificate-sha256";
+
     private static readonly string[] IndexServices = ["exchange.v1.Pseudonyms", "exchange.v1.Involvements", "exchange.v1.Assessments"];
 
     public static (IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters) Build(GatewayOptions options)
@@ -37,7 +40,7 @@ public static class RouteTable
         foreach (var partner in options.Partners.Where(p => !p.Suspended))
         {
             var cluster = "holder-" + partner.Id;
-            clusters.Add(Cluster(cluster, partner.ServiceAddress!, activity, ReasonCodes.HolderUnavailable));
+            clusters.Add(Cluster(cluster, partner.ServiceAddress!, activity, ReasonCodes.HolderUnavailable, partner.ServerCertificateSha256));
             routes.Add(new RouteConfig
             {
                 RouteId = cluster,
@@ -99,7 +102,7 @@ public static class RouteTable
         }
     }
 
-    private static ClusterConfig Cluster(string id, Uri address, TimeSpan activity, string unavailable) => new()
+    private static ClusterConfig Cluster(string id, Uri address, TimeSpan activity, string unavailable, string? serverCertificate = null) => new()
     {
         ClusterId = id,
         Destinations = new Dictionary<string, DestinationConfig>(StringComparer.Ordinal)
@@ -114,6 +117,8 @@ public static class RouteTable
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
             ActivityTimeout = activity,
         },
-        Metadata = new Dictionary<string, string>(StringComparer.Ordinal) { [UnavailableReason] = unavailable },
+        Metadata = serverCertificate is null
+            ? new Dictionary<string, string>(StringComparer.Ordinal) { [UnavailableReason] = unavailable }
+            : new Dictionary<string, string>(StringComparer.Ordinal) { [UnavailableReason] = unavailable, [ServerCertificate] = serverCertificate },
     };
 }

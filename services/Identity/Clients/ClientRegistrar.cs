@@ -32,9 +32,21 @@ public sealed partial class ClientRegistrar(IOpenIddictApplicationManager applic
         LogRegistered(logger, registration.ClientId, registration.Kind, registration.Scopes);
     }
 
+    /// <summary>Removes a client, if registered: it can obtain no token any more (tokens it holds expire on their own).</summary>
+    public async Task RemoveAsync(string clientId, CancellationToken cancellationToken)
+    {
+        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } existing)
+        {
+            await applications.DeleteAsync(existing, cancellationToken);
+            LogRemoved(logger, clientId);
+        }
+    }
+
     private static OpenIddictApplicationDescriptor SystemClient(ClientRegistration registration)
     {
-        var certificates = registration.CertificatePaths.Select(PemFiles.ReadCertificate).ToList();
+        var certificates = registration.CertificatePaths.Select(PemFiles.ReadCertificate)
+            .Concat(registration.CertificatePems.Select(pem => X509Certificate2.CreateFromPem(pem)))
+            .ToList();
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = registration.ClientId,
@@ -123,6 +135,9 @@ public sealed partial class ClientRegistrar(IOpenIddictApplicationManager applic
         key.Kid = Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));
         return key;
     }
+
+    [LoggerMessage(EventId = 4031, Level = LogLevel.Information, Message = "Removed client {ClientId}")]
+    private static partial void LogRemoved(ILogger logger, string clientId);
 
     [LoggerMessage(EventId = 4030, Level = LogLevel.Information, Message = "Registered client {ClientId} ({Kind}) with scopes {Scopes}")]
     private static partial void LogRegistered(ILogger logger, string clientId, ClientKind kind, IReadOnlyList<string> scopes);

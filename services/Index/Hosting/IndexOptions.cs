@@ -13,7 +13,11 @@ public sealed record IndexOptions
 
     public TimeSpan CallDeadline { get; init; } = TimeSpan.FromSeconds(5);
 
-    public IReadOnlyList<IndexPartner> Partners { get; init; } = [];
+    /// <summary>Settable only so that the registry's snapshot can be applied to a new options instance.</summary>
+    public IReadOnlyList<IndexPartner> Partners { get; set; } = [];
+
+    /// <summary>The exchange's shared domain services, for registered partners without a node of their own.</summary>
+    public IReadOnlyList<SharedNodeAddress> SharedNodes { get; init; } = [];
 
     /// <summary>Scores this far apart (or more) make two current assessments of a family divergent.</summary>
     public uint DivergenceThreshold { get; init; } = 3;
@@ -50,4 +54,12 @@ public sealed record IndexPartner
     public Domain Domain { get; init; }
 
     public Uri? NodeAddress { get; init; }
+}
+
+/// <summary>The exchange's own domain service for one domain.</summary>
+public sealed record SharedNodeAddress
+{
+    public Domain Domain { get; init; }
+
+    public Uri? Address { get; init; }
 }

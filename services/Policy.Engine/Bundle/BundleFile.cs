@@ -32,6 +32,10 @@ public sealed record BundleSource(string DisplayRoot, IReadOnlyList<BundleFile> 
     public static BundleSource FromTexts(params (string Path, string Text)[] files) =>
         new(string.Empty, [.. files.Select(f => BundleFile.FromText(f.Path, f.Text)).OrderBy(f => f.Path, StringComparer.Ordinal)]);
 
+    /// <summary>This source and one more file (e.g. one the host writes from the partner registry).</summary>
+    public BundleSource With(BundleFile file) =>
+        new(DisplayRoot, [.. Files.Where(f => f.Path != file.Path).Append(file).OrderBy(f => f.Path, StringComparer.Ordinal)]);
+
     public string DisplayPathOf(BundleFile file) =>
         DisplayRoot.Length == 0 ? file.Path : System.IO.Path.Join(DisplayRoot, file.Path).Replace('\\', '/');
 }

@@ -6,12 +6,13 @@ namespace Exchange.Policy.Engine.Bundle;
 /// </summary>
 internal static class BundleKeys
 {
-    public static readonly string[] File = ["bundle", "purposes", "legal_bases", "partners", "agreements", "rules", "hard_denials", "tests"];
+    public static readonly string[] File = ["bundle", "purposes", "legal_bases", "partners", "agreements", "signatures", "rules", "hard_denials", "tests"];
     public static readonly string[] Manifest = ["id", "version", "title", "tests_at", "special_categories"];
     public static readonly string[] Purpose = ["id", "title", "description"];
     public static readonly string[] LegalBasis =
         ["id", "law", "article", "summary", "kind", "regime", "holder_domains", "recipient_domains", "purposes", "categories", "special_categories", "only_with", "source", "open_questions"];
     public static readonly string[] Partner = ["id", "name", "domain"];
+    public static readonly string[] Signature = ["agreement", "partner", "name", "domain"];
     public static readonly string[] Agreement = ["id", "name", "partners", "valid_from", "valid_to", "legal_bases"];
     public static readonly string[] Scope = ["holder", "recipient", "recipient_roles", "purposes", "kinds", "when"];
     public static readonly string[] Rule = ["id", "description", .. Scope, "legal_basis", "together_with", "categories", "break_glass", "obligations"];

@@ -18,6 +18,8 @@ internal sealed class BundleDraft
 
     public List<AgreementDefinition> Agreements { get; } = [];
 
+    public List<SignatureDefinition> Signatures { get; } = [];
+
     public List<RuleDefinition> Rules { get; } = [];
 
     public List<HardDenialDefinition> HardDenials { get; } = [];
@@ -99,6 +101,7 @@ internal static class BundleParser
         draft.LegalBases.AddRange(file.MappingSequence("legal_bases", "a legal basis", BundleKeys.LegalBasis).Select(ReadLegalBasis));
         draft.Partners.AddRange(file.MappingSequence("partners", "a partner", BundleKeys.Partner).Select(ReadPartner));
         draft.Agreements.AddRange(file.MappingSequence("agreements", "an agreement", BundleKeys.Agreement).Select(ReadAgreement));
+        draft.Signatures.AddRange(file.MappingSequence("signatures", "a signature", BundleKeys.Signature).Select(ReadSignature));
         draft.Rules.AddRange(file.MappingSequence("rules", "a rule", BundleKeys.Rule).Select(ReadRule));
         draft.HardDenials.AddRange(file.MappingSequence("hard_denials", "a hard denial", BundleKeys.HardDenial).Select(ReadHardDenial));
         draft.TestCases.AddRange(file.MappingSequence("tests", "a test case", BundleKeys.Test).Select(ReadTestCase));
@@ -182,6 +185,13 @@ internal static class BundleParser
         m.RequiredTime("valid_from"),
         m.OptionalTime("valid_to"),
         m.ReferenceList("legal_bases", required: false),
+        m.Location);
+
+    private static SignatureDefinition ReadSignature(MappingReader m) => new(
+        m.RequiredReference("agreement"),
+        m.RequiredId("partner"),
+        m.RequiredString("name"),
+        m.RequiredEnum("domain", Vocabularies.Domains),
         m.Location);
 
     private static RuleDefinition ReadRule(MappingReader m) => new(

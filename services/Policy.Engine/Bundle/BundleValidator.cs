@@ -12,6 +12,7 @@ internal static class BundleValidator
     public static PolicyBundle? Validate(BundleSource source, BundleDraft draft, BundleErrors errors)
     {
         var manifest = SingleManifest(source, draft, errors);
+        ApplySignatures(draft, errors);
         var purposes = UniqueBy(draft.Purposes, p => Vocabularies.Purposes.NameOf(p.Purpose), p => p.Location, "purpose", errors);
         var bases = UniqueBy(draft.LegalBases, b => b.Id, b => b.Location, "legal basis", errors);
         var partners = UniqueBy(draft.Partners, p => p.Id, p => p.Location, "partner", errors);
@@ -78,6 +79,41 @@ internal static class BundleValidator
             draft.TestCases,
             [.. source.Files.Select(f => f.Path)],
             BundleHasher.Hash(source.Files));
+    }
+
+    /// <summary>
+    /// Adds each signature's partner to its agreement (and to the partners, unless the bundle defines it with the
+    /// same domain): the agreement then reads as if its file had named the partner. A signature under an agreement
+    /// the bundle does not define is left out: the registry may record covenants this policy has no rules for.
+    /// </summary>
+    private static void ApplySignatures(BundleDraft draft, BundleErrors errors)
+    {
+        foreach (var signature in draft.Signatures)
+        {
+            var defined = draft.Partners.FirstOrDefault(p => p.Id == signature.PartnerId);
+            if (defined is null)
+            {
+                draft.Partners.Add(new PartnerDefinition(signature.PartnerId, signature.PartnerName, signature.Domain, signature.Location));
+            }
+            else if (defined.Domain != signature.Domain)
+            {
+                errors.Add(signature.Location, $"signature of '{signature.PartnerId}' gives domain {Vocabularies.Domains.NameOf(signature.Domain)}, but the bundle defines it as {Vocabularies.Domains.NameOf(defined.Domain)}");
+                continue;
+            }
+
+            // A covenant the policy does not know grants nothing: the signature is not an error, it simply permits nothing.
+            var index = draft.Agreements.FindIndex(a => a.Id == signature.Agreement.Id);
+            if (index < 0)
+            {
+                continue;
+            }
+
+            var agreement = draft.Agreements[index];
+            if (agreement.Partners.All(p => p.Id != signature.PartnerId))
+            {
+                draft.Agreements[index] = agreement with { Partners = [.. agreement.Partners, new Reference(signature.PartnerId, signature.Location)] };
+            }
+        }
     }
 
     private static BundleManifest? SingleManifest(BundleSource source, BundleDraft draft, BundleErrors errors)

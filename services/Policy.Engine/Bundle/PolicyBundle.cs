@@ -84,6 +84,13 @@ public sealed record AgreementDefinition(
     IReadOnlyList<Reference> LegalBases,
     SourceLocation Location);
 
+/// <summary>
+/// A partner's signature under an agreement, as the partner registry records it: the policy service writes these from
+/// the registry, so a partner onboarded later signs without the bundle's files changing. The partner is defined by
+/// its signature when the bundle does not define it.
+/// </summary>
+public sealed record SignatureDefinition(Reference Agreement, string PartnerId, string PartnerName, Domain Domain, SourceLocation Location);
+
 /// <summary>An id written in one place that must name something defined elsewhere; kept with its position for the error.</summary>
 public sealed record Reference(string Id, SourceLocation Location);
 

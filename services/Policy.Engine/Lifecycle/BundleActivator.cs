@@ -29,15 +29,18 @@ public static class BundleActivator
     }
 
     /// <summary>Reads a directory into a source, turning an unreadable file into an error rather than an exception.</summary>
-    public static BundleLoadResult Prepare(string directory)
+    public static BundleLoadResult Prepare(string directory) => Prepare(() => BundleSource.FromDirectory(directory), directory);
+
+    /// <summary>Composes a source (e.g. a directory and what the host adds), turning an unreadable file into an error.</summary>
+    public static BundleLoadResult Prepare(Func<BundleSource> compose, string displayRoot)
     {
         try
         {
-            return Prepare(BundleSource.FromDirectory(directory));
+            return Prepare(compose());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new BundleLoadResult(null, [new BundleError(SourceLocation.OfFile(directory), $"cannot read the bundle: {e.Message}")]);
+            return new BundleLoadResult(null, [new BundleError(SourceLocation.OfFile(displayRoot), $"cannot read the bundle: {e.Message}")]);
         }
     }
 }

@@ -1,3 +1,5 @@
+using Exchange.Policy.Engine.Bundle;
+
 namespace Exchange.Policy.Engine.Lifecycle;
 
 /// <summary>
@@ -10,6 +12,7 @@ public sealed class BundleWatcher : IDisposable
 {
     private readonly PolicyEngine _engine;
     private readonly string _directory;
+    private readonly Func<BundleSource> _compose;
     private readonly TimeSpan _debounce;
     private readonly FileSystemWatcher _watcher;
     private readonly Timer _timer;
@@ -17,9 +20,16 @@ public sealed class BundleWatcher : IDisposable
     private bool _disposed;
 
     public BundleWatcher(PolicyEngine engine, string directory, TimeSpan? debounce = null)
+        : this(engine, directory, () => BundleSource.FromDirectory(directory), debounce)
+    {
+    }
+
+    /// <summary>Watches <paramref name="directory"/>, and activates what <paramref name="compose"/> makes of it (the directory and what the host adds).</summary>
+    public BundleWatcher(PolicyEngine engine, string directory, Func<BundleSource> compose, TimeSpan? debounce = null)
     {
         _engine = engine;
         _directory = directory;
+        _compose = compose;
         _debounce = debounce ?? TimeSpan.FromMilliseconds(500);
         _timer = new Timer(_ => ReloadAndReport(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _watcher = new FileSystemWatcher(directory)
@@ -46,7 +56,7 @@ public sealed class BundleWatcher : IDisposable
     {
         lock (_reload)
         {
-            return _engine.TryActivate(_directory);
+            return _engine.TryActivate(_compose, _directory);
         }
     }
 

@@ -6,6 +6,7 @@ using Exchange.Policy.Engine;
 using Exchange.Policy.Hosting;
 using Exchange.ServiceDefaults.Errors;
 using Grpc.Core;
+using Exchange.Registry.Client.Snapshots;
 using Microsoft.Extensions.Options;
 
 namespace Exchange.Policy.Facts;
@@ -16,12 +17,51 @@ namespace Exchange.Policy.Facts;
 /// declared acting for the other parent, and whether the recipient's involvements in the family are with the
 /// alleged perpetrator or the victim. Without the facts there is no decision: it fails closed.
 /// </summary>
-public sealed class FactResolver(IOptions<PolicyOptions> options, RoutingService.RoutingServiceClient index)
+public sealed class FactResolver : IDisposable
 {
-    private readonly FrozenDictionary<string, Domain> _domains =
-        options.Value.Partners.ToFrozenDictionary(p => p.Id, p => p.Domain, StringComparer.Ordinal);
+    private readonly RoutingService.RoutingServiceClient index;
+    private readonly IOptionsMonitor<PolicyOptions> _options;
+    private readonly IDisposable? _subscription;
+    private volatile FrozenDictionary<string, Domain> _domains;
 
+    public FactResolver(IOptionsMonitor<PolicyOptions> options, RoutingService.RoutingServiceClient index)
+    {
+        this.index = index;
+        _options = options;
+        _domains = Domains(options.CurrentValue);
+        _subscription = options.OnChange(o => _domains = Domains(o));
+    }
+
+    /// <summary>The partner's domain; unspecified for a partner the exchange does not admit (unknown, pending, suspended, revoked).</summary>
     public Domain DomainOf(string organisationId) => _domains.GetValueOrDefault(organisationId);
+
+    public void Dispose() => _subscription?.Dispose();
+
+    /// <summary>
+    /// The policy's partners as the registry describes them: approved ones, and pending ones whose node the
+    /// conformance kit tests, have a domain; others have none, so nothing is decided for them. Partners only in
+    /// configuration stay.
+    /// </summary>
+    public static void ApplyRegistry(PolicyOptions options, PartnerSnapshot snapshot)
+    {
+        var partners = options.Partners.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        foreach (var partner in snapshot.Partners.Values)
+        {
+            if (partner.MayBeTested)
+            {
+                partners[partner.Id] = new PolicyPartner { Id = partner.Id, Domain = partner.Domain };
+            }
+            else
+            {
+                partners.Remove(partner.Id);
+            }
+        }
+
+        options.Partners = [.. partners.Values.OrderBy(p => p.Id, StringComparer.Ordinal)];
+    }
+
+    private static FrozenDictionary<string, Domain> Domains(PolicyOptions options) =>
+        options.Partners.ToFrozenDictionary(p => p.Id, p => p.Domain, StringComparer.Ordinal);
 
     public async Task<DecisionFacts> ResolveAsync(DecideRequest request, CancellationToken cancellationToken)
     {
@@ -39,7 +79,7 @@ public sealed class FactResolver(IOptions<PolicyOptions> options, RoutingService
         GetFactsResponse facts;
         try
         {
-            facts = await index.GetFactsAsync(query, deadline: DateTime.UtcNow + options.Value.FactsDeadline, cancellationToken: cancellationToken);
+            facts = await index.GetFactsAsync(query, deadline: DateTime.UtcNow + _options.CurrentValue.FactsDeadline, cancellationToken: cancellationToken);
         }
         catch (RpcException)
         {

@@ -1,32 +1,52 @@
 using Exchange.Policy.Engine;
 using Exchange.Policy.Engine.Lifecycle;
-using Microsoft.Extensions.Options;
+using Exchange.Policy.Registry;
+using Exchange.Registry.Client.Following;
+using Microsoft.Extensions.Primitives;
 
 namespace Exchange.Policy.Hosting;
 
-/// <summary>Watches the bundle directory while the service runs and logs every reload: activated, or rejected with why.</summary>
-public sealed partial class BundleReloadLogger(PolicyEngine engine, IOptions<PolicyOptions> options, ILogger<BundleReloadLogger> logger) : IHostedService, IDisposable
+/// <summary>
+/// Watches the bundle directory, and the partner registry when the service follows it, while the service runs,
+/// and logs every reload: activated, or rejected with why.
+/// </summary>
+public sealed partial class BundleReloadLogger(PolicyEngine engine, RegistryBundle source, ILogger<BundleReloadLogger> logger, IPartnerSnapshots? snapshots = null)
+    : IHostedService, IDisposable
 {
     private BundleWatcher? _watcher;
+    private IDisposable? _registry;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var bundle = engine.ActiveBundle;
         LogActive(logger, bundle.Id, bundle.Version, bundle.Hash);
-        _watcher = new BundleWatcher(engine, options.Value.BundleDirectory);
-        _watcher.Reloaded += (_, activation) => Report(activation);
-        _watcher.Start();
+        var watcher = new BundleWatcher(engine, source.Directory, source.Compose);
+        watcher.Reloaded += (_, activation) => Report(activation);
+        watcher.Start();
+        _watcher = watcher;
+        if (snapshots is not null)
+        {
+            // A changed registry changes the signatures: activate the bundle with them now (its tests run again first).
+            _registry = ChangeToken.OnChange(snapshots.GetChangeToken, () => Report(watcher.ReloadNow()));
+            Report(watcher.ReloadNow());
+        }
+
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _watcher?.Dispose();
+        Dispose();
         _watcher = null;
+        _registry = null;
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _watcher?.Dispose();
+    public void Dispose()
+    {
+        _registry?.Dispose();
+        _watcher?.Dispose();
+    }
 
     private void Report(BundleActivation activation)
     {

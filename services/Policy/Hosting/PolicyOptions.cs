@@ -15,8 +15,11 @@ public sealed record PolicyOptions
 
     public TimeSpan FactsDeadline { get; init; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>The partners and their domains (fed by the registry in production).</summary>
-    public IReadOnlyList<PolicyPartner> Partners { get; init; } = [];
+    /// <summary>
+    /// The partners and their domains: as configured, and when the service follows the registry, as the registry
+    /// last said (settable only so that the registry's snapshot can be applied to a new options instance).
+    /// </summary>
+    public IReadOnlyList<PolicyPartner> Partners { get; set; } = [];
 
     public IEnumerable<string> Validate()
     {

@@ -25,12 +25,23 @@ public sealed record RegisteredPartner(
     Uri? Endpoint,
     string? ServerCertificateSha256,
     IReadOnlyList<string> ClientCertificateSha256,
+    IReadOnlyList<string> ClientCertificatePems,
     IReadOnlyList<PartnerAgreement> Agreements,
     ContactPoint? CasesContact,
     ulong Revision)
 {
     /// <summary>Only an approved partner is on the exchange: routed, admitted, decided about.</summary>
     public bool IsAdmitted => State == RegistrationState.Approved;
+
+    /// <summary>
+    /// Approved, or pending with a node of its own: before two administrators approve such a partner, the
+    /// conformance kit calls its node as the partner, so the identity service gives it a token and the policy
+    /// service decides for it. The gateway and the index still refuse it: nothing reaches it, and it reaches no one.
+    /// </summary>
+    public bool MayBeTested => IsAdmitted || (State == RegistrationState.Pending && Hosting == NodeHosting.Partner);
+
+    /// <summary>Where its domain service runs: its own node, or the exchange's shared node of its domain (null: none).</summary>
+    public Uri? NodeAddress(Func<Domain, Uri?> sharedNode) => Hosting == NodeHosting.Partner ? Endpoint : sharedNode(Domain);
 
     /// <summary>Revoked certificates are left out; expiry is for the TLS and token checks to judge at the time of use.</summary>
     public static RegisteredPartner From(Partner partner) =>
@@ -45,6 +56,7 @@ public sealed record RegisteredPartner(
             partner.Node is { Hosting: NodeHosting.Partner, Endpoint.Length: > 0 } node ? new Uri(node.Endpoint) : null,
             partner.Node?.ServerCertificate?.Sha256Thumbprint is { Length: > 0 } server ? server : null,
             [.. partner.Certificates.Where(c => c.Usage == CertificateUsage.Client && c.RevokedAt is null).Select(c => c.Sha256Thumbprint)],
+            [.. partner.Certificates.Where(c => c.Usage == CertificateUsage.Client && c.RevokedAt is null && c.Pem.Length > 0).Select(c => c.Pem)],
             [.. partner.Agreements.Select(a => new PartnerAgreement(
                 a.CovenantId, a.Name, [.. a.PartyIds], a.ValidFrom?.ToDateTimeOffset() ?? DateTimeOffset.MinValue, a.ValidTo?.ToDateTimeOffset()))],
             partner.Contacts.FirstOrDefault(c => c.Role == ContactRole.Cases)?.Point?.Clone(),

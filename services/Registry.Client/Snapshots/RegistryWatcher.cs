@@ -14,7 +14,7 @@ namespace Exchange.Registry.Client.Snapshots;
 /// </summary>
 public sealed partial class RegistryWatcher(
     RegistryService.RegistryServiceClient registry, ILogger<RegistryWatcher> logger, TimeProvider time, TimeSpan? retryDelay = null)
-    : BackgroundService
+    : BackgroundService, Following.IPartnerSnapshots
 {
     private readonly TimeSpan _retryDelay = retryDelay ?? TimeSpan.FromSeconds(2);
     private readonly Lock _gate = new();

@@ -41,7 +41,7 @@ public sealed class IndexFixture : IDisposable
                 new IndexPartner { Id = "swt-tilburg", Name = "Wijkteam Tilburg", Domain = Domain.SocialTeam, NodeAddress = new Uri("http://swt.test") },
             ],
         });
-        Partners = new PartnerCatalog(options);
+        Partners = new PartnerCatalog(new SettableOptions<IndexOptions>(options.Value));
         Notifier = new Notifier(new DisclosureFlow(Authority, Codec, []), Delivery, Partners, Time);
         Divergence = new DivergenceWatch(Families, Involvements, Notifier, Codec, options, Time);
         Service = new InvolvementsService(Involvements, Families, Partners, Notifier, Authority, Codec, Time);

@@ -22,7 +22,7 @@ public sealed class DecisionServiceTests
 
     private DecisionService Service() => new(
         Engine,
-        new FactResolver(Options.Create(new PolicyOptions
+        new FactResolver(new SettableOptions<PolicyOptions>(new PolicyOptions
         {
             BundleDirectory = Repository.Path("policies"),
             Partners =

@@ -15,7 +15,7 @@ public sealed class FactResolverTests
     private readonly FakeFacts _index = new();
 
     private FactResolver Resolver() => new(
-        Options.Create(new PolicyOptions
+        new SettableOptions<PolicyOptions>(new PolicyOptions
         {
             BundleDirectory = Repository.Path("policies"),
             Partners =
