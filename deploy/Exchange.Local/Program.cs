@@ -15,6 +15,7 @@ var layout = new LocalLayout(root, Path.GetFullPath(Option("--data") ?? demoData
 {
     // Calls per second each partner may make at the gateway; raised for load runs (tools/Exchange.Load).
     PartnerRate = Option("--partner-rate") is { } rate ? int.Parse(rate, CultureInfo.InvariantCulture) : null,
+    TraceFiles = args.Contains("--trace-files"),
 };
 
 using var stop = new CancellationTokenSource();

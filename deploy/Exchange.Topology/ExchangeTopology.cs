@@ -205,6 +205,13 @@ public sealed record ExchangeTopology
         };
     }
 
+    /// <summary>
+    /// The name of the shared domain service that holds the data of partners of <paramref name="domain"/>, as a
+    /// launcher's manifest keys its services (for tools that call a domain service directly, such as the load tool).
+    /// </summary>
+    public static string NodeName(Domain domain) =>
+        Catalogue.First(c => c.Part == ExchangePart.Node && c.Domains.Contains(domain)).Name;
+
     /// <summary>The port offset of a process from the launcher's base port.</summary>
     public static int Offset(string name) => Catalogue.Single(c => c.Name == name).Offset;
 

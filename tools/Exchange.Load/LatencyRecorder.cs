@@ -36,4 +36,9 @@ public sealed class LatencyRecorder
     }
 }
 
-public sealed record LoadResult(int Calls, IReadOnlyDictionary<StatusCode, int> Outcomes, double PerSecond, double P50, double P90, double P99, double Max);
+/// <summary>One measurement: successful calls (timed), every outcome by status, throughput of successful calls, latencies in ms.</summary>
+public sealed record LoadResult(int Calls, IReadOnlyDictionary<StatusCode, int> Outcomes, double PerSecond, double P50, double P90, double P99, double Max)
+{
+    /// <summary>Calls that ended with any status but OK.</summary>
+    public int Errors => Outcomes.Where(o => o.Key != StatusCode.OK).Sum(o => o.Value);
+}

@@ -1,8 +1,6 @@
+using Exchange.Client;
 using Exchange.Client.Local;
-using Exchange.Contracts.Police.V1;
 using Exchange.Contracts.V1;
-using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
 
 namespace Exchange.Load;
 
@@ -13,60 +11,30 @@ namespace Exchange.Load;
 /// </summary>
 public sealed class PullDisclosureLoad(LoadOptions options, TextWriter output)
 {
-    private const string Police = "politie-zwb";
-    private const string SocialTeam = "swt-tilburg";
+    public async Task<LoadResult> RunAsync(CancellationToken cancellationToken) =>
+        await RunAsync(LocalTarget.Read(options.Manifest), cancellationToken);
 
-    public async Task<LoadResult> RunAsync(CancellationToken cancellationToken)
+    public async Task<LoadResult> RunAsync(LocalTarget target, CancellationToken cancellationToken)
     {
-        var manifest = LocalManifest.Read(options.Manifest);
-        if (!new Uri(manifest.Gateway).IsLoopback)
-        {
-            throw new InvalidOperationException("The load tool only targets an exchange on this machine's loopback address.");
-        }
-
-        using var police = manifest.Connect(Police);
-        using var team = manifest.Connect(SocialTeam);
+        using var police = target.Connect(Domain.Police);
+        using var team = target.Connect(Domain.SocialTeam);
         var subjects = await PrepareAsync(police, team, cancellationToken);
 
-        await output.WriteLineAsync($"load: {options.Workers} workers, {options.Duration.TotalSeconds:0} s, {subjects.Count} people");
-        var recorder = new LatencyRecorder();
+        await output.WriteLineAsync($"pull disclosures: {options.Workers} workers, {options.Duration.TotalSeconds:0} s, {subjects.Count} people");
         var client = new Disclosures.DisclosuresClient(team.Channel);
-        var holder = new Metadata { { "exchange-holder", Police } };
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        stop.CancelAfter(options.Duration);
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, options.Workers).Select(worker => Task.Run(async () =>
+        var holder = PartnerChannel.Holder(police.OrganisationId);
+        return await LoadRunner.RunAsync(options.Workers, options.Duration, async (worker, random, stop) =>
         {
-            var latencies = recorder.ForWorker();
-            var random = new Random(worker);
-            while (!stop.IsCancellationRequested)
+            var request = new DisclosureRequest
             {
-                var request = new DisclosureRequest
-                {
-                    Subject = new SubjectRef { Pseudonym = subjects[random.Next(subjects.Count)] },
-                    Purpose = Purpose.RecoveryPlanning,
-                    LegalBasis = new LegalBasisRef { Id = "wth" },
-                    Categories = { DataCategory.Measure },
-                    Requester = new Actor { Role = "sociaal werker", ProfessionalId = $"load-{worker}" },
-                };
-                var start = System.Diagnostics.Stopwatch.GetTimestamp();
-                try
-                {
-                    await client.RequestAsync(request, holder, cancellationToken: stop.Token);
-                    latencies.Add(LatencyRecorder.Milliseconds(start));
-                    recorder.Count(StatusCode.OK);
-                }
-                catch (RpcException exception) when (!stop.IsCancellationRequested)
-                {
-                    recorder.Count(exception.StatusCode);
-                }
-                catch (RpcException) when (stop.IsCancellationRequested)
-                {
-                    // The run ended mid-call.
-                }
-            }
-        }, CancellationToken.None)));
-        return recorder.Result(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                Subject = new SubjectRef { Pseudonym = subjects[random.Next(subjects.Count)] },
+                Purpose = Purpose.RecoveryPlanning,
+                LegalBasis = new LegalBasisRef { Id = "wth" },
+                Categories = { DataCategory.Measure },
+                Requester = new Actor { Role = "sociaal werker", ProfessionalId = $"load-{worker}" },
+            };
+            await client.RequestAsync(request, holder, cancellationToken: stop);
+        }, cancellationToken);
     }
 
     /// <summary>The people, a restraining order about each at the police, and the social team's involvement with them.</summary>
@@ -103,29 +71,7 @@ public sealed class PullDisclosureLoad(LoadOptions options, TextWriter output)
             Purpose = Purpose.RecoveryPlanning,
             ContactPoint = new ContactPoint { Team = "Wijkteam (load)" },
         }, cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
-        var now = DateTimeOffset.UtcNow;
-        await Retry.OnRateLimitAsync(() => new PoliceSignals.PoliceSignalsClient(police.Channel).PublishRestrainingOrderAsync(new PublishRestrainingOrderRequest
-        {
-            Header = new SignalHeader
-            {
-                Subjects = { atPolice },
-                OccurredAt = Timestamp.FromDateTimeOffset(now.AddHours(-1)),
-                IdempotencyKey = key,
-                Provenance = new Provenance
-                {
-                    RecordedBy = new Actor { ProfessionalId = "load-agent" },
-                    RecordedAt = Timestamp.FromDateTimeOffset(now),
-                    Sources = { new Source { Kind = SourceKind.PoliceReport } },
-                },
-            },
-            Order = new RestrainingOrder
-            {
-                RestrainedPerson = atPolice,
-                Kind = RestrainingOrderKind.HouseBan,
-                Period = new Period { Start = Timestamp.FromDateTimeOffset(now), End = Timestamp.FromDateTimeOffset(now.AddDays(10)) },
-                Grounds = "load test",
-            },
-        }, cancellationToken: cancellationToken).ResponseAsync, cancellationToken);
+        await Retry.OnRateLimitAsync(() => RestrainingOrders.PublishAsync(police, atPolice, key, cancellationToken), cancellationToken);
         return atTeam.Pseudonym;
     }
 }

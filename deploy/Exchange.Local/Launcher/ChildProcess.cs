@@ -10,6 +10,8 @@ namespace Exchange.Local.Launcher;
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    private const string ThreadPoolSpinLimit = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
+
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly TaskCompletionSource<string> _logFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -56,6 +58,14 @@ public sealed class ChildProcess : IAsyncDisposable
         // The local exchange runs as it would in production: a failure is a gRPC status, never a developer page.
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // Ten services share this machine's cores: an idle thread-pool thread that spins before it sleeps burns CPU
+        // another service needs (a third of the police service's CPU under load in a profile, docs/benchmarks.md).
+        // A value in the launcher's own environment (e.g. the runtime's default, 70) is kept, for comparison.
+        if (Environment.GetEnvironmentVariable(ThreadPoolSpinLimit) is null)
+        {
+            start.Environment[ThreadPoolSpinLimit] = "0";
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

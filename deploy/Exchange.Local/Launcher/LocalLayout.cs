@@ -10,6 +10,12 @@ public sealed record LocalLayout(string RepositoryRoot, string DataRoot, int Bas
     /// <summary>The gateway's per-partner rate (calls per second); null keeps the gateway's default.</summary>
     public int? PartnerRate { get; init; }
 
+    /// <summary>
+    /// Every service writes its spans to logs/&lt;service&gt;.traces.jsonl (--trace-files), to follow a call across
+    /// services. Off by default: a span per hop written and flushed one line at a time costs every call.
+    /// </summary>
+    public bool TraceFiles { get; init; }
+
     public string Manifest => Path.Combine(DataRoot, "local.json");
 
     /// <summary>The exchange this layout runs: every process on 127.0.0.1 at the base port plus its offset.</summary>
@@ -18,7 +24,7 @@ public sealed record LocalLayout(string RepositoryRoot, string DataRoot, int Bas
             with
         {
             PartnerRate = PartnerRate,
-            TraceFiles = true,
+            TraceFiles = TraceFiles,
         };
 
     /// <summary>The built assembly of a service, in the configuration the launcher itself was built in.</summary>

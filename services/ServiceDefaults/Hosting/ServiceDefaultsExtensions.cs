@@ -77,6 +77,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHostedService<ParentProcessWatch>();
 
         builder.Logging.Configure(o => o.ActivityTrackingOptions = ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        QuietFrameworkLogs(builder);
         builder.AddTelemetry(serviceName);
         return builder;
     }
@@ -91,6 +92,27 @@ public static class ServiceDefaultsExtensions
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
+    }
+
+    /// <summary>Framework categories that log every call at Information (see <see cref="QuietFrameworkLogs"/>).</summary>
+    private static readonly string[] ChattyFrameworkCategories = ["Microsoft.AspNetCore", "System.Net.Http.HttpClient", "Yarp", "Grpc"];
+
+    /// <summary>
+    /// ASP.NET Core writes four Information lines per call, HttpClient four per outgoing call and YARP two per hop:
+    /// under load that was nearly all a service wrote (about 8 KB per disclosure across the processes), and writing
+    /// it cost CPU in every service and in the launcher that keeps their logs. These categories start at Warning,
+    /// so failures still show; a configured level (Logging:LogLevel:&lt;category&gt;) still wins. Startup lines
+    /// (Microsoft.Hosting.Lifetime) and the exchange's own logs are unchanged.
+    /// </summary>
+    private static void QuietFrameworkLogs(WebApplicationBuilder builder)
+    {
+        foreach (var category in ChattyFrameworkCategories)
+        {
+            if (builder.Configuration[$"Logging:LogLevel:{category}"] is null)
+            {
+                builder.Logging.AddFilter(category, LogLevel.Warning);
+            }
+        }
     }
 
     private static void AddTelemetry(this WebApplicationBuilder builder, string serviceName)

@@ -35,7 +35,8 @@ public sealed partial class LeoAndNoraScenarioTests
     public async Task The_story_of_Leo_and_Nora_plays_through_the_exchange_sharing_only_what_each_needs()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var exchange = await LocalLauncher.StartAsync();
+        // With trace files, so that the check that no BSN is in any file also covers every span the services record.
+        await using var exchange = await LocalLauncher.StartAsync("--trace-files");
 
         // Steps 1 to 12, each checked as the scenario says (the same steps the launcher's --demo plays): a step that
         // does not behave fails the test naming the step and what happened instead.
