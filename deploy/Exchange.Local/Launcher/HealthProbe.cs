@@ -13,6 +13,7 @@ public static class HealthProbe
         using var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions { HttpHandler = handler ?? new SocketsHttpHandler(), DisposeHttpClient = true });
         var client = new Health.HealthClient(channel);
         var deadline = DateTime.UtcNow + timeout;
+        RpcException? last = null;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -29,14 +30,16 @@ public static class HealthProbe
                     return;
                 }
             }
-            catch (RpcException) when (DateTime.UtcNow < deadline)
+            catch (RpcException exception) when (!cancellationToken.IsCancellationRequested)
             {
-                // Not listening yet.
+                // Not listening yet; after the deadline this is why it did not start, not a crash of the launcher.
+                last = exception;
             }
 
             if (DateTime.UtcNow >= deadline)
             {
-                throw new TimeoutException($"{process.Name} did not become healthy at {address} within {timeout.TotalSeconds:0} s; see its log.");
+                var why = last is null ? "it did not report SERVING" : $"the last health check got {last.StatusCode}";
+                throw new TimeoutException($"{process.Name} did not become healthy at {address} within {timeout.TotalSeconds:0} s ({why}); see its log.");
             }
 
             await Task.Delay(200, cancellationToken);

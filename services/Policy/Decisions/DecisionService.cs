@@ -47,8 +47,7 @@ public sealed partial class DecisionService(
         response.LedgerSequences.AddRange(append.Sequences);
         response.LedgerCheckpoint = append.Checkpoint.Note;
         Decisions.Add(1, new("decision", response.Decision.ToString()), new("purpose", request.Purpose.ToString()));
-        LogDecided(logger, response.DecisionId, request.HolderOrganisationId, request.Recipient?.OrganisationId ?? string.Empty,
-            request.Purpose, response.LegalBasis?.Id ?? string.Empty, response.Decision, response.BundleHash);
+        LogDecided(logger, response.DecisionId, response.Decision, response.BundleHash);
         return response;
     }
 
@@ -93,9 +92,11 @@ public sealed partial class DecisionService(
         return RpcErrors.CreateInvalidArgument(violations);
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Information,
-        Message = "Decision {DecisionId}: {Holder} to {Recipient} for {Purpose} under {LegalBasis}: {Decision} (bundle {BundleHash})")]
-    private static partial void LogDecided(ILogger logger, string decisionId, string holder, string recipient, Purpose purpose, string legalBasis, Decision decision, string bundleHash);
+    // Debug, and only the outcome: who gave what to whom, for which purpose and under which basis is in the ledger, where
+    // it belongs. In a log it would be metadata about families (a legal basis can tell which proceedings concern them),
+    // and at Information one line per decision was most of what a loaded exchange still wrote.
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Debug, Message = "Decision {DecisionId}: {Decision} (bundle {BundleHash})")]
+    private static partial void LogDecided(ILogger logger, string decisionId, Decision decision, string bundleHash);
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Decision {DecisionId} could not be written to the ledger; refused")]
     private static partial void LogLedgerUnavailable(ILogger logger, string decisionId);
