@@ -39,27 +39,7 @@ public sealed class LocalLauncher : IAsyncDisposable
     {
         var data = new TempDirectory("exchange-local");
         var output = new StringWriter();
-        var launcher = new Process
-        {
-            StartInfo = new ProcessStartInfo("dotnet")
-            {
-                ArgumentList = { LauncherAssembly(), "--data", data.Path, "--base-port", FreePorts.Range(Exchange.Topology.ExchangeTopology.PortCount).ToString(global::System.Globalization.CultureInfo.InvariantCulture) },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = Repository.Root,
-            },
-        };
-        foreach (var argument in launcherArguments)
-        {
-            launcher.StartInfo.ArgumentList.Add(argument);
-        }
-
-        launcher.OutputDataReceived += (_, e) => { lock (output) { output.WriteLine(e.Data); } };
-        launcher.ErrorDataReceived += (_, e) => { lock (output) { output.WriteLine(e.Data); } };
-        launcher.Start();
-        launcher.BeginOutputReadLine();
-        launcher.BeginErrorReadLine();
+        var launcher = Launch(output, ["--data", data.Path, .. launcherArguments]);
 
         var manifestPath = Path.Combine(data.Path, "local.json");
         var deadline = DateTime.UtcNow.AddSeconds(180);
@@ -88,27 +68,7 @@ public sealed class LocalLauncher : IAsyncDisposable
     public static async Task<(int ExitCode, string Output)> RunToExitAsync(TimeSpan timeout, params string[] launcherArguments)
     {
         var output = new StringWriter();
-        using var launcher = new Process
-        {
-            StartInfo = new ProcessStartInfo("dotnet")
-            {
-                ArgumentList = { LauncherAssembly(), "--base-port", FreePorts.Range(Exchange.Topology.ExchangeTopology.PortCount).ToString(global::System.Globalization.CultureInfo.InvariantCulture) },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = Repository.Root,
-            },
-        };
-        foreach (var argument in launcherArguments)
-        {
-            launcher.StartInfo.ArgumentList.Add(argument);
-        }
-
-        launcher.OutputDataReceived += (_, e) => { lock (output) { output.WriteLine(e.Data); } };
-        launcher.ErrorDataReceived += (_, e) => { lock (output) { output.WriteLine(e.Data); } };
-        launcher.Start();
-        launcher.BeginOutputReadLine();
-        launcher.BeginErrorReadLine();
+        using var launcher = Launch(output, launcherArguments);
         using var deadline = new CancellationTokenSource(timeout);
         try
         {
@@ -198,6 +158,33 @@ public sealed class LocalLauncher : IAsyncDisposable
             _launcher.Dispose();
             _data.Dispose();
         }
+    }
+
+    /// <summary>The launcher as a process on a free range of loopback ports, everything it writes collected in <paramref name="output"/>.</summary>
+    private static Process Launch(StringWriter output, IEnumerable<string> launcherArguments)
+    {
+        var launcher = new Process
+        {
+            StartInfo = new ProcessStartInfo("dotnet")
+            {
+                ArgumentList = { LauncherAssembly(), "--base-port", FreePorts.Range(Exchange.Topology.ExchangeTopology.PortCount).ToString(global::System.Globalization.CultureInfo.InvariantCulture) },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = Repository.Root,
+            },
+        };
+        foreach (var argument in launcherArguments)
+        {
+            launcher.StartInfo.ArgumentList.Add(argument);
+        }
+
+        launcher.OutputDataReceived += (_, e) => { lock (output) { output.WriteLine(e.Data); } };
+        launcher.ErrorDataReceived += (_, e) => { lock (output) { output.WriteLine(e.Data); } };
+        launcher.Start();
+        launcher.BeginOutputReadLine();
+        launcher.BeginErrorReadLine();
+        return launcher;
     }
 
     private static string LauncherAssembly()
