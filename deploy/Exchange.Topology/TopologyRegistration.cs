@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using Exchange.Client;
+using Exchange.Client.Local;
 using Exchange.Contracts.Registry.V1;
 using Exchange.Registry.Client.Administration;
 using Grpc.Core;
@@ -23,41 +23,34 @@ public static class TopologyRegistration
             return [];
         }
 
-        using var first = Administrator(topology, RegistryAdministrators.LocalClients[0]);
-        using var second = Administrator(topology, RegistryAdministrators.LocalClients[1]);
+        using var firstConnection = Administrator(topology, RegistryAdministrators.LocalClients[0]);
+        using var secondConnection = Administrator(topology, RegistryAdministrators.LocalClients[1]);
+        var first = new RegistryService.RegistryServiceClient(firstConnection.Channel);
+        var second = new RegistryService.RegistryServiceClient(secondConnection.Channel);
         var registered = new List<string>();
         foreach (var partner in topology.Partners)
         {
-            if (await ExistsAsync(first.Client, partner.Id, cancellationToken))
+            if (await ExistsAsync(first, partner.Id, cancellationToken))
             {
                 continue;
             }
 
             var application = partner.Clone();
             application.CertificatePem = File.ReadAllText(topology.Pki.ClientCertificatePath(partner.Id));
-            await first.Client.RegisterPartnerAsync(new RegisterPartnerRequest { Application = application }, cancellationToken: cancellationToken);
-            await first.Client.ApprovePartnerAsync(new ApprovePartnerRequest { Id = partner.Id }, cancellationToken: cancellationToken);
-            await second.Client.ApprovePartnerAsync(new ApprovePartnerRequest { Id = partner.Id }, cancellationToken: cancellationToken);
+            await first.RegisterPartnerAsync(new RegisterPartnerRequest { Application = application }, cancellationToken: cancellationToken);
+            await first.ApprovePartnerAsync(new ApprovePartnerRequest { Id = partner.Id }, cancellationToken: cancellationToken);
+            await second.ApprovePartnerAsync(new ApprovePartnerRequest { Id = partner.Id }, cancellationToken: cancellationToken);
             registered.Add(partner.Id);
         }
 
         return registered;
     }
 
-    /// <summary>An administrator's authenticated client of the registry (mutual TLS and a certificate-bound token).</summary>
-    public static AdministratorClient Administrator(ExchangeTopology topology, string clientId)
-    {
-        var ca = topology.Pki.LoadCaCertificate();
-        var certificate = X509Certificate2.CreateFromPemFile(topology.Pki.ClientCertificatePath(clientId), topology.Pki.ClientKeyPath(clientId));
-        var tokens = new PartnerTokenClient(topology.Issuer, ca, certificate, clientId);
-        var channel = PartnerChannel.Create(topology.Require(ExchangePart.Registry).Url, ca, certificate, tokens);
-        return new AdministratorClient(new RegistryService.RegistryServiceClient(channel), () =>
-        {
-            channel.Dispose();
-            tokens.Dispose();
-            certificate.Dispose();
-        });
-    }
+    /// <summary>An administrator's authenticated connection to the registry (mutual TLS and a certificate-bound token).</summary>
+    public static PartnerConnection Administrator(ExchangeTopology topology, string clientId) =>
+        PartnerConnection.Open(
+            RegistryAdministrators.OrganisationId, topology.Require(ExchangePart.Registry).Url, topology.Issuer, topology.Pki.LoadCaCertificate(),
+            X509Certificate2.CreateFromPemFile(topology.Pki.ClientCertificatePath(clientId), topology.Pki.ClientKeyPath(clientId)), clientId);
 
     private static async Task<bool> ExistsAsync(RegistryService.RegistryServiceClient registry, string id, CancellationToken cancellationToken)
     {
@@ -71,12 +64,4 @@ public static class TopologyRegistration
             return false;
         }
     }
-}
-
-/// <summary>A registry administrator's client; dispose it to close its channel.</summary>
-public sealed class AdministratorClient(RegistryService.RegistryServiceClient client, Action dispose) : IDisposable
-{
-    public RegistryService.RegistryServiceClient Client { get; } = client;
-
-    public void Dispose() => dispose();
 }

@@ -45,16 +45,26 @@ public sealed record LocalManifest(
         var (clientId, certificatePath, keyPath) = asReviewer
             ? (partner.Reviewer.ClientId, partner.Reviewer.Certificate, partner.Reviewer.Key)
             : (partner.ClientId, partner.Certificate, partner.Key);
-        var ca = X509CertificateLoader.LoadCertificateFromFile(CaCertificate);
-        var certificate = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
-        var tokens = new PartnerTokenClient(new Uri(Identity.Issuer), ca, certificate, clientId);
-        return new PartnerConnection(partnerId, tokens, PartnerChannel.Create(new Uri(Gateway), ca, certificate, tokens));
+        return PartnerConnection.Open(
+            partnerId, new Uri(Gateway), new Uri(Identity.Issuer), X509CertificateLoader.LoadCertificateFromFile(CaCertificate),
+            X509Certificate2.CreateFromPemFile(certificatePath, keyPath), clientId);
     }
 }
 
 /// <summary>One partner system's connection to the exchange.</summary>
 public sealed class PartnerConnection(string organisationId, PartnerTokenClient tokens, GrpcChannel channel) : IDisposable
 {
+    /// <summary>
+    /// A system's authenticated channel to an exchange endpoint (the gateway, or the registry for an administrator):
+    /// mutual TLS with <paramref name="certificate"/>, and on every call an access token from <paramref name="issuer"/>
+    /// bound to that certificate.
+    /// </summary>
+    public static PartnerConnection Open(string organisationId, Uri endpoint, Uri issuer, X509Certificate2 ca, X509Certificate2 certificate, string clientId)
+    {
+        var tokens = new PartnerTokenClient(issuer, ca, certificate, clientId);
+        return new PartnerConnection(organisationId, tokens, PartnerChannel.Create(endpoint, ca, certificate, tokens));
+    }
+
     public string OrganisationId { get; } = organisationId;
 
     public GrpcChannel Channel { get; } = channel;

@@ -180,13 +180,10 @@ public sealed partial class LocalOnboardingTests
         return document[start..document.IndexOf("```", start, StringComparison.Ordinal)];
     }
 
-    private static PartnerConnection Connect(LocalLauncher exchange, string certificatePath, string keyPath)
-    {
-        var ca = X509CertificateLoader.LoadCertificateFromFile(exchange.Manifest.CaCertificate);
-        var certificate = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
-        var tokens = new PartnerTokenClient(new Uri(exchange.Manifest.Identity.Issuer), ca, certificate, Zeeland);
-        return new PartnerConnection(Zeeland, tokens, PartnerChannel.Create(new Uri(exchange.Manifest.Gateway), ca, certificate, tokens));
-    }
+    private static PartnerConnection Connect(LocalLauncher exchange, string certificatePath, string keyPath) =>
+        PartnerConnection.Open(
+            Zeeland, new Uri(exchange.Manifest.Gateway), new Uri(exchange.Manifest.Identity.Issuer),
+            X509CertificateLoader.LoadCertificateFromFile(exchange.Manifest.CaCertificate), X509Certificate2.CreateFromPemFile(certificatePath, keyPath), Zeeland);
 
     private static async Task<string?> TryAsync(Func<Task<string>> call)
     {
