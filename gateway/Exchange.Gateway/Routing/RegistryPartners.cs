@@ -12,21 +12,21 @@ public static class RegistryPartners
 {
     public static void Apply(GatewayOptions options, PartnerSnapshot snapshot)
     {
-        var partners = options.Partners.ToDictionary(p => p.Id, StringComparer.Ordinal);
-        foreach (var partner in snapshot.Partners.Values)
+        var configured = options.Partners.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        options.Partners = snapshot.Overlay(options.Partners, p => p.Id, partner =>
         {
-            var address = partner.NodeAddress(domain => options.SharedNodes.FirstOrDefault(n => n.Domain == domain)?.Address);
-            partners[partner.Id] = new PartnerRoute
-            {
-                Id = partner.Id,
-                Name = partner.Name,
-                Domain = partner.Domain,
-                ServiceAddress = address ?? partners.GetValueOrDefault(partner.Id)?.ServiceAddress,
-                ServerCertificateSha256 = partner.Hosting == NodeHosting.Partner ? partner.ServerCertificateSha256 : null,
-                Suspended = !partner.IsAdmitted || address is null,
-            };
-        }
-
-        options.Partners = [.. partners.Values.Where(p => p.ServiceAddress is not null).OrderBy(p => p.Id, StringComparer.Ordinal)];
+            var node = partner.NodeAddress(domain => options.SharedNodes.FirstOrDefault(n => n.Domain == domain)?.Address);
+            return (node ?? configured.GetValueOrDefault(partner.Id)?.ServiceAddress) is { } address
+                ? new PartnerRoute
+                {
+                    Id = partner.Id,
+                    Name = partner.Name,
+                    Domain = partner.Domain,
+                    ServiceAddress = address,
+                    ServerCertificateSha256 = partner.Hosting == NodeHosting.Partner ? partner.ServerCertificateSha256 : null,
+                    Suspended = !partner.IsAdmitted || node is null,
+                }
+                : null;
+        });
     }
 }

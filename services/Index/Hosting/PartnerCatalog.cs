@@ -33,23 +33,11 @@ public sealed class PartnerCatalog(IOptionsMonitor<IndexOptions> options) : IDis
     /// The index's partners as the registry describes them: only an approved partner is known (routed to, named,
     /// notified); one in any other state is forgotten. Partners only in configuration (no registry) stay.
     /// </summary>
-    public static void ApplyRegistry(IndexOptions options, PartnerSnapshot snapshot)
-    {
-        var partners = options.Partners.ToDictionary(p => p.Id, StringComparer.Ordinal);
-        foreach (var partner in snapshot.Partners.Values)
-        {
-            var node = partner.NodeAddress(domain => options.SharedNodes.FirstOrDefault(n => n.Domain == domain)?.Address);
-            if (!partner.IsAdmitted || node is null)
-            {
-                partners.Remove(partner.Id);
-                continue;
-            }
-
-            partners[partner.Id] = new IndexPartner { Id = partner.Id, Name = partner.Name, Domain = partner.Domain, NodeAddress = node };
-        }
-
-        options.Partners = [.. partners.Values.OrderBy(p => p.Id, StringComparer.Ordinal)];
-    }
+    public static void ApplyRegistry(IndexOptions options, PartnerSnapshot snapshot) =>
+        options.Partners = snapshot.Overlay(options.Partners, p => p.Id, partner =>
+            partner.IsAdmitted && partner.NodeAddress(domain => options.SharedNodes.FirstOrDefault(n => n.Domain == domain)?.Address) is { } node
+                ? new IndexPartner { Id = partner.Id, Name = partner.Name, Domain = partner.Domain, NodeAddress = node }
+                : null);
 
     private static FrozenDictionary<string, IndexPartner> Build(IndexOptions options) =>
         options.Partners.ToFrozenDictionary(p => p.Id, StringComparer.Ordinal);

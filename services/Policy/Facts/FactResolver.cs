@@ -41,23 +41,9 @@ public sealed class FactResolver : IDisposable
     /// conformance kit tests, have a domain; others have none, so nothing is decided for them. Partners only in
     /// configuration stay.
     /// </summary>
-    public static void ApplyRegistry(PolicyOptions options, PartnerSnapshot snapshot)
-    {
-        var partners = options.Partners.ToDictionary(p => p.Id, StringComparer.Ordinal);
-        foreach (var partner in snapshot.Partners.Values)
-        {
-            if (partner.MayBeTested)
-            {
-                partners[partner.Id] = new PolicyPartner { Id = partner.Id, Domain = partner.Domain };
-            }
-            else
-            {
-                partners.Remove(partner.Id);
-            }
-        }
-
-        options.Partners = [.. partners.Values.OrderBy(p => p.Id, StringComparer.Ordinal)];
-    }
+    public static void ApplyRegistry(PolicyOptions options, PartnerSnapshot snapshot) =>
+        options.Partners = snapshot.Overlay(options.Partners, p => p.Id, partner =>
+            partner.MayBeTested ? new PolicyPartner { Id = partner.Id, Domain = partner.Domain } : null);
 
     private static FrozenDictionary<string, Domain> Domains(PolicyOptions options) =>
         options.Partners.ToFrozenDictionary(p => p.Id, p => p.Domain, StringComparer.Ordinal);

@@ -92,6 +92,30 @@ public sealed class PartnerSnapshot
     /// <summary>The partner if it is on the exchange, else null (unknown, pending, rejected, suspended or revoked).</summary>
     public RegisteredPartner? FindAdmitted(string id) => Partners.GetValueOrDefault(id) is { IsAdmitted: true } partner ? partner : null;
 
+    /// <summary>
+    /// The partners a service knows, in id order: those of its configuration the registry does not know (a harness
+    /// without a registry), and for each partner the registry knows, what <paramref name="map"/> makes of it (null:
+    /// the service does not know it).
+    /// </summary>
+    public IReadOnlyList<T> Overlay<T>(IEnumerable<T> configured, Func<T, string> id, Func<RegisteredPartner, T?> map)
+        where T : class
+    {
+        var partners = configured.ToDictionary(id, StringComparer.Ordinal);
+        foreach (var partner in Partners.Values)
+        {
+            if (map(partner) is { } known)
+            {
+                partners[partner.Id] = known;
+            }
+            else
+            {
+                partners.Remove(partner.Id);
+            }
+        }
+
+        return [.. partners.Values.OrderBy(id, StringComparer.Ordinal)];
+    }
+
     public static PartnerSnapshot From(RegistrySnapshot snapshot) => new(
         snapshot.Revision,
         snapshot.TakenAt?.ToDateTimeOffset() ?? DateTimeOffset.UtcNow,
