@@ -2,6 +2,7 @@ using Exchange.Contracts.Registry.V1;
 using Exchange.Contracts.V1;
 using Exchange.Pki;
 using Exchange.Registry.Client.PartnerFiles;
+using Exchange.Registry.Client.Snapshots;
 
 namespace Exchange.Topology;
 
@@ -168,8 +169,8 @@ public sealed record ExchangeTopology
     public static string ServiceClient(ExchangeProcess process) => "exchange-" + process.Name;
 
     /// <summary>The shared domain service of each domain the exchange serves itself.</summary>
-    public IEnumerable<(Domain Domain, Uri Address)> SharedNodes =>
-        Processes.Where(p => p.Part == ExchangePart.Node).SelectMany(p => p.Domains.Select(d => (d, p.Url)));
+    public IEnumerable<SharedNode> SharedNodes =>
+        Processes.Where(p => p.Part == ExchangePart.Node).SelectMany(p => p.Domains.Select(d => new SharedNode { Domain = d, Address = p.Url }));
 
     /// <summary>The client id of an organisation's privacy officers' system, which may review the ledger.</summary>
     public static string ReviewerClient(string organisationId) => organisationId + "-fg";

@@ -79,7 +79,7 @@ public static class TopologySettings
             {
                 DataDirectory = topology.DataOf(process),
                 PolicyAddress = topology.Require(ExchangePart.Policy).Url,
-                SharedNodes = [.. topology.SharedNodes.Select(n => new SharedNodeAddress { Domain = n.Domain, Address = n.Address })],
+                SharedNodes = [.. topology.SharedNodes],
                 Partners = [.. topology.Partners.Select(p => new IndexPartner
                 {
                     Id = p.Id,
@@ -185,7 +185,7 @@ public static class TopologySettings
         {
             IndexAddress = topology.Require(ExchangePart.Index).Url,
             PlatformRoutes = [new PlatformRoute { Services = ["ledger.v1.LedgerService"], Address = topology.Require(ExchangePart.Policy).Url }],
-            SharedNodes = [.. topology.SharedNodes.Select(n => new SharedNode { Domain = n.Domain, Address = n.Address })],
+            SharedNodes = [.. topology.SharedNodes],
             Partners = [.. topology.Partners.Select(p => new PartnerRoute
             {
                 Id = p.Id,

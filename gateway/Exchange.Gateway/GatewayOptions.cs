@@ -1,4 +1,5 @@
 using Exchange.Contracts.V1;
+using Exchange.Registry.Client.Snapshots;
 using Exchange.ServiceDefaults.Hosting;
 using Exchange.ServiceDefaults.Identity;
 
@@ -108,13 +109,6 @@ public sealed record PartnerRoute
     public bool Suspended { get; init; }
 }
 
-/// <summary>The exchange's own domain service for one domain.</summary>
-public sealed record SharedNode
-{
-    public Domain Domain { get; init; }
-
-    public Uri? Address { get; init; }
-}
 
 /// <summary>gRPC services (by full name) that one platform service answers.</summary>
 public sealed record PlatformRoute

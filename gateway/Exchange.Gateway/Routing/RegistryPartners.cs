@@ -15,7 +15,7 @@ public static class RegistryPartners
         var configured = options.Partners.ToDictionary(p => p.Id, StringComparer.Ordinal);
         options.Partners = snapshot.Overlay(options.Partners, p => p.Id, partner =>
         {
-            var node = partner.NodeAddress(domain => options.SharedNodes.FirstOrDefault(n => n.Domain == domain)?.Address);
+            var node = partner.NodeAddress(options.SharedNodes);
             return (node ?? configured.GetValueOrDefault(partner.Id)?.ServiceAddress) is { } address
                 ? new PartnerRoute
                 {

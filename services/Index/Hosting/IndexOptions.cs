@@ -1,4 +1,5 @@
 using Exchange.Contracts.V1;
+using Exchange.Registry.Client.Snapshots;
 
 namespace Exchange.Index.Hosting;
 
@@ -18,7 +19,7 @@ public sealed record IndexOptions
     public IReadOnlyList<IndexPartner> Partners { get; set; } = [];
 
     /// <summary>The exchange's shared domain services, for registered partners without a node of their own.</summary>
-    public IReadOnlyList<SharedNodeAddress> SharedNodes { get; init; } = [];
+    public IReadOnlyList<SharedNode> SharedNodes { get; init; } = [];
 
     /// <summary>Scores this far apart (or more) make two current assessments of a family divergent.</summary>
     public uint DivergenceThreshold { get; init; } = 3;
@@ -57,10 +58,3 @@ public sealed record IndexPartner
     public Uri? NodeAddress { get; init; }
 }
 
-/// <summary>The exchange's own domain service for one domain.</summary>
-public sealed record SharedNodeAddress
-{
-    public Domain Domain { get; init; }
-
-    public Uri? Address { get; init; }
-}

@@ -35,7 +35,7 @@ public sealed class PartnerCatalog(IOptionsMonitor<IndexOptions> options) : IDis
     /// </summary>
     public static void ApplyRegistry(IndexOptions options, PartnerSnapshot snapshot) =>
         options.Partners = snapshot.Overlay(options.Partners, p => p.Id, partner =>
-            partner.IsAdmitted && partner.NodeAddress(domain => options.SharedNodes.FirstOrDefault(n => n.Domain == domain)?.Address) is { } node
+            partner.IsAdmitted && partner.NodeAddress(options.SharedNodes) is { } node
                 ? new IndexPartner { Id = partner.Id, Name = partner.Name, Domain = partner.Domain, NodeAddress = node }
                 : null);
 

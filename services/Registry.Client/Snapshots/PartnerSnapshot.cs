@@ -10,6 +10,14 @@ public sealed record PartnerAgreement(string CovenantId, string Name, IReadOnlyL
     public bool IsValidAt(DateTimeOffset time) => ValidFrom <= time && (ValidTo is null || time < ValidTo);
 }
 
+/// <summary>The exchange's own domain service for one domain: where a registered partner without a node of its own is served.</summary>
+public sealed record SharedNode
+{
+    public Domain Domain { get; init; }
+
+    public Uri? Address { get; init; }
+}
+
 /// <summary>
 /// A partner as the services that follow the registry need it, immutable: who it is, whether it is on the
 /// exchange, which certificates are its own, and where its domain service runs.
@@ -41,7 +49,8 @@ public sealed record RegisteredPartner(
     public bool MayBeTested => IsAdmitted || (State == RegistrationState.Pending && Hosting == NodeHosting.Partner);
 
     /// <summary>Where its domain service runs: its own node, or the exchange's shared node of its domain (null: none).</summary>
-    public Uri? NodeAddress(Func<Domain, Uri?> sharedNode) => Hosting == NodeHosting.Partner ? Endpoint : sharedNode(Domain);
+    public Uri? NodeAddress(IEnumerable<SharedNode> sharedNodes) =>
+        Hosting == NodeHosting.Partner ? Endpoint : sharedNodes.FirstOrDefault(n => n.Domain == Domain)?.Address;
 
     /// <summary>Revoked certificates are left out; expiry is for the TLS and token checks to judge at the time of use.</summary>
     public static RegisteredPartner From(Partner partner) =>
