@@ -95,10 +95,9 @@ passed=$(grep -E '^\s+succeeded: [0-9]+' "$results.log" | awk '{s+=$2} END {prin
 failed=$(grep -E '^\s+failed: [0-9]+' "$results.log" | awk '{s+=$2} END {print s+0}')
 skipped=$(grep -E '^\s+skipped: [0-9]+' "$results.log" | awk '{s+=$2} END {print s+0}')
 echo
-# CI shows the end of this output: name every failed test here, not only thousands of lines above.
+# CI shows the end of this output: name the failed tests per class and each distinct error here, not only thousands of lines above.
 if ((failed)); then
-  echo "failed tests:"
-  grep -E '^failed [A-Za-z_]' "$results.log" | sed -E 's/^failed /  /' || true
+  node tests/scripts/failure-summary.mjs "$results.log" || grep -E '^failed [A-Za-z_]' "$results.log" || true
 fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -9,11 +9,31 @@ namespace Exchange.Testing;
 /// </summary>
 public static class FreePorts
 {
+    private static readonly HashSet<int> Given = [];
+
+    /// <summary>
+    /// A free loopback port below the kernel's ephemeral range, never the same one twice in this process. A port the OS
+    /// hands out (port 0) is free again once its listener closes, and until the service binds it, any outgoing
+    /// connection of the tests running beside this one may take it as its source port; a CI run lost a whole
+    /// fixture that way. Below the ephemeral range only another explicit choice can collide.
+    /// </summary>
     public static int Next()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var below = EphemeralLow();
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(10_000, below);
+            lock (Given)
+            {
+                if (!Given.Contains(port) && IsFree(port))
+                {
+                    Given.Add(port);
+                    return port;
+                }
+            }
+        }
+
+        throw new InvalidOperationException("No free loopback port below the ephemeral range.");
     }
 
     public static Uri NextHttp() => new($"http://127.0.0.1:{Next()}");
@@ -29,9 +49,13 @@ public static class FreePorts
         for (var attempt = 0; attempt < 50; attempt++)
         {
             var basePort = Random.Shared.Next(100, (below - count) / 100) * 100;
-            if (Enumerable.Range(basePort, count).All(IsFree))
+            lock (Given)
             {
-                return basePort;
+                if (Enumerable.Range(basePort, count).All(port => !Given.Contains(port) && IsFree(port)))
+                {
+                    Given.UnionWith(Enumerable.Range(basePort, count));
+                    return basePort;
+                }
             }
         }
 
