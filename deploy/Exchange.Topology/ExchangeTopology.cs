@@ -16,6 +16,9 @@ public enum ExchangePart
     Node,
     Gateway,
     Console,
+
+    /// <summary>A C2SP tlog-witness that cosigns the ledger's checkpoints; the ledger keeps it up to date.</summary>
+    Witness,
 }
 
 /// <summary>One process of the exchange: what it is, where it listens, and (a domain service) which domains it serves.</summary>
@@ -49,6 +52,7 @@ public sealed record ExchangeTopology
         ("registry", ExchangePart.Registry, "services/Registry", "Exchange.Registry", 3, true, []),
         ("identity", ExchangePart.Identity, "services/Identity", "Exchange.Identity", 5, true, []),
         ("console", ExchangePart.Console, "services/Console", "Exchange.Console", 6, true, []),
+        ("witness", ExchangePart.Witness, "services/Witness", "Exchange.Witness", 7, false, []),
         ("police", ExchangePart.Node, "services/Police", "Exchange.Police", 11, false, [Domain.Police]),
         ("veiligthuis", ExchangePart.Node, "services/VeiligThuis", "Exchange.VeiligThuis", 12, false, [Domain.VeiligThuis]),
         ("childprotection", ExchangePart.Node, "services/ChildProtection", "Exchange.ChildProtection", 13, false, [Domain.ChildProtection, Domain.YouthProtection]),
@@ -114,6 +118,12 @@ public sealed record ExchangeTopology
 
     public string LedgerSigningKey => Path.Combine(Secrets, "ledger-signing.key");
 
+    /// <summary>The witness's key name, on its cosignature lines.</summary>
+    public string WitnessName => LedgerOrigin.Split('/')[0] + "/witness";
+
+    /// <summary>The witness's Ed25519 key: in a real exchange another organisation (the supervising authority) holds it.</summary>
+    public string WitnessKeyFile => Path.Combine(Secrets, "witness.key");
+
     public string RegistryDatabase => Path.Combine(Data, "registry", "registry.db");
 
     /// <summary>A privacy officer's initial console password (development only).</summary>
@@ -137,12 +147,13 @@ public sealed record ExchangeTopology
 
     /// <summary>
     /// The processes in the order they start: the identity service first (every other service validates its tokens),
-    /// the policy service and its ledger before what records in it, the domain services before the gateway routes to
+    /// the witness before the ledger that has it cosign, the policy service and its ledger before what records in it, the domain services before the gateway routes to
     /// them, the console last.
     /// </summary>
     public IEnumerable<ExchangeProcess> StartOrder => Processes.OrderBy(p => p.Part switch
     {
         ExchangePart.Identity => 0,
+        ExchangePart.Witness => 1,
         ExchangePart.Policy => 1,
         ExchangePart.Index => 2,
         ExchangePart.Registry => 3,

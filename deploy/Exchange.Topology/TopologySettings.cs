@@ -6,6 +6,7 @@ using Exchange.Identity;
 using Exchange.Index.Hosting;
 using Exchange.Ledger.Checkpoints;
 using Exchange.Ledger.Hosting;
+using Exchange.Ledger.Witness;
 using Exchange.Node.Hosting;
 using Exchange.Policy.Hosting;
 using Exchange.Registry.Client.Administration;
@@ -50,7 +51,7 @@ public static class TopologySettings
             });
         }
 
-        if (process.Part is not (ExchangePart.Identity or ExchangePart.Console))
+        if (process.Part is not (ExchangePart.Identity or ExchangePart.Console or ExchangePart.Witness))
         {
             configuration
                 .Add(TokenOptions.Section, Tokens(topology))
@@ -74,6 +75,8 @@ public static class TopologySettings
                     PostgresConnectionString = topology.Postgres,
                     SigningKeyPath = topology.LedgerSigningKey,
                     Origin = topology.LedgerOrigin,
+                    Witnesses = topology.LedgerWitnesses(),
+                    CosignInterval = TimeSpan.FromSeconds(2),
                 }),
             ExchangePart.Index => WithStorage(configuration, topology, process).Add(IndexOptions.Section, new IndexOptions
             {
@@ -104,6 +107,7 @@ public static class TopologySettings
             }),
             ExchangePart.Gateway => configuration.Add(GatewayOptions.Section, Gateway(topology)),
             ExchangePart.Console => configuration.Add(ConsoleOptions.Section, Console(topology)),
+            ExchangePart.Witness => configuration.Add(WitnessOptions.Section, Witness(topology, process)),
             _ => throw new ArgumentOutOfRangeException(nameof(process), process.Part, "unknown part"),
         };
     }
@@ -137,6 +141,34 @@ public static class TopologySettings
         topology.Postgres is null
             ? configuration
             : configuration.Add(StorageOptions.Section, new StorageOptions { Provider = StoreProvider.Postgres, ConnectionString = topology.Postgres, Schema = process.Name });
+
+    /// <summary>
+    /// The exchange's witness: its key (created here first, so the ledger is configured with the key the witness will
+    /// use) and the ledger's verifier key, the one log it witnesses.
+    /// </summary>
+    private static WitnessOptions Witness(ExchangeTopology topology, ExchangeProcess process)
+    {
+        using var signer = NoteSigner.LoadOrCreate(topology.LedgerSigningKey, topology.LedgerOrigin);
+        return new WitnessOptions
+        {
+            Name = topology.WitnessName,
+            KeyPath = topology.WitnessKeyFile,
+            StateDirectory = topology.DataOf(process),
+            LogVerifierKeys = [signer.VerifierKey],
+        };
+    }
+
+    /// <summary>The witnesses the ledger has cosign its checkpoints: the exchange's own, when it runs one.</summary>
+    public static IReadOnlyList<LedgerWitnessOptions> LedgerWitnesses(this ExchangeTopology topology)
+    {
+        if (topology.Find(ExchangePart.Witness) is not { } witness)
+        {
+            return [];
+        }
+
+        using var key = WitnessKey.LoadOrCreate(topology.WitnessKeyFile, topology.WitnessName);
+        return [new LedgerWitnessOptions { Address = witness.Url, VerifierKey = key.VerifierKey }];
+    }
 
     /// <summary>Token validation as every service but the identity service does it.</summary>
     public static TokenOptions Tokens(ExchangeTopology topology)

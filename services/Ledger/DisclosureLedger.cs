@@ -126,6 +126,10 @@ public sealed partial class DisclosureLedger : IDisclosureLedger, IAsyncDisposab
     public Task<SignedCheckpoint> CheckpointAsync(CancellationToken cancellationToken) =>
         _writer.CheckpointAsync().WaitAsync(cancellationToken);
 
+    /// <summary>Keeps a witness's cosigned note of one of this ledger's checkpoints (see <see cref="Witness.WitnessCosigner"/>).</summary>
+    internal Task StoreCosignatureAsync(string witness, SignedCheckpoint checkpoint, string cosignedNote, CancellationToken cancellationToken) =>
+        _writer.StoreCosignatureAsync(new StoredCosignature(witness, checked((long)checkpoint.TreeSize), cosignedNote)).WaitAsync(cancellationToken);
+
     public InclusionProof ProveInclusion(ulong sequence, ulong treeSize)
     {
         var size = treeSize == 0 ? _tree.Size : treeSize;

@@ -59,7 +59,10 @@ public sealed class LocalExchange(LocalLayout layout, TextWriter output) : IAsyn
             topology.Pki.CaCertificatePath,
             new IdentityManifest(issuer.ToString(), new Uri(issuer, "connect/token").ToString(), ExchangeClaims.ApiAudience),
             topology.Processes.ToDictionary(p => p.Name, p => p.Url.ToString()),
-            new LedgerManifest(topology.LedgerDatabase, topology.LedgerSigningKey),
+            new LedgerManifest(topology.LedgerDatabase, topology.LedgerSigningKey)
+            {
+                Witness = topology.LedgerWitnesses() is [var witness] ? new WitnessManifest(witness.Address!.ToString(), witness.VerifierKey) : null,
+            },
             [.. topology.Partners.Select(p => Partner(topology, p))],
             topology.Logs,
             _processes.ToDictionary(p => p.Name, p => p.Id))

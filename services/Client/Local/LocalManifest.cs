@@ -78,7 +78,17 @@ public sealed class PartnerConnection(string organisationId, PartnerTokenClient 
 
 public sealed record LedgerManifest(
     [property: JsonPropertyName("sqlite")] string Sqlite,
-    [property: JsonPropertyName("signing_key")] string SigningKey);
+    [property: JsonPropertyName("signing_key")] string SigningKey)
+{
+    /// <summary>The witness that cosigns the ledger's checkpoints, when the exchange runs one.</summary>
+    [JsonPropertyName("witness")]
+    public WitnessManifest? Witness { get; init; }
+}
+
+/// <summary>A witness (C2SP tlog-witness): where it listens and the verifier key of its cosignatures (for <c>ledger verify --witness-key</c>).</summary>
+public sealed record WitnessManifest(
+    [property: JsonPropertyName("address")] string Address,
+    [property: JsonPropertyName("verifier_key")] string VerifierKey);
 
 /// <summary>
 /// Where partners get access tokens: POST token_endpoint (grant_type=client_credentials, client_id) over TLS

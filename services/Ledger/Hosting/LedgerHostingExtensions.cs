@@ -28,6 +28,7 @@ public static class LedgerHostingExtensions
         services.AddSingleton<LedgerHost>();
         services.AddSingleton<IDisclosureLedger, HostedDisclosureLedger>();
         services.AddHostedService(sp => sp.GetRequiredService<LedgerHost>());
+        services.AddHostedService<CosignerHost>();
         services.AddGrpc();
 
         // The privacy officers' access: their tokens (from the host's Tokens settings, audience exchange-console),
@@ -92,6 +93,35 @@ internal sealed class HostedDisclosureLedger(LedgerHost host) : IDisclosureLedge
 
     public Task<Query.LedgerPage> QueryAsync(Query.LedgerQuery query, CancellationToken cancellationToken) =>
         Ledger.QueryAsync(query, cancellationToken);
+}
+
+/// <summary>Offers the ledger's checkpoints to its witnesses every <see cref="LedgerOptions.CosignInterval"/>; idle without witnesses.</summary>
+internal sealed class CosignerHost(LedgerHost host, IOptions<LedgerOptions> options, ILogger<Witness.WitnessCosigner> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (options.Value.Witnesses.Count == 0)
+        {
+            return;
+        }
+
+        using var cosigner = new Witness.WitnessCosigner(options.Value.Witnesses, logger);
+        using var timer = new PeriodicTimer(options.Value.CosignInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (host.TryGetLedger() is { } ledger)
+                {
+                    await cosigner.CosignAsync(ledger, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down; a checkpoint not yet cosigned is offered again at the next start.
+        }
+    }
 }
 
 /// <summary>Opens the ledger before the host serves, signs checkpoints while it runs, and closes it cleanly.</summary>

@@ -42,6 +42,15 @@ public sealed record LedgerOptions
     /// </summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// Witnesses that cosign the ledger's checkpoints (C2SP tlog-witness), each kept up to date after the fact by
+    /// <see cref="Witness.WitnessCosigner"/>: a witness that cannot be reached never holds up an append.
+    /// </summary>
+    public IReadOnlyList<LedgerWitnessOptions> Witnesses { get; init; } = [];
+
+    /// <summary>How often the latest checkpoint is offered to each witness that has not cosigned it yet.</summary>
+    public TimeSpan CosignInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Every problem with these options, empty when they are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -91,8 +100,38 @@ public sealed record LedgerOptions
             errors.Add("Ledger:CheckpointInterval must be at least 100 ms.");
         }
 
+        if (CosignInterval < TimeSpan.FromMilliseconds(100))
+        {
+            errors.Add("Ledger:CosignInterval must be at least 100 ms.");
+        }
+
+        for (var i = 0; i < Witnesses.Count; i++)
+        {
+            if (Witnesses[i].Address is not { IsAbsoluteUri: true, Scheme: "http" or "https" })
+            {
+                errors.Add($"Ledger:Witnesses:{i}:Address must be an http(s) address.");
+            }
+
+            try
+            {
+                _ = Witness.WitnessKey.NameOf(Witnesses[i].VerifierKey);
+            }
+            catch (FormatException)
+            {
+                errors.Add($"Ledger:Witnesses:{i}:VerifierKey must be a witness verifier key (name+keyid+base64key).");
+            }
+        }
+
         return errors;
     }
+}
+
+/// <summary>A witness the ledger has its checkpoints cosigned by: where it listens and the key its cosignatures verify with.</summary>
+public sealed record LedgerWitnessOptions
+{
+    public Uri? Address { get; init; }
+
+    public string VerifierKey { get; init; } = string.Empty;
 }
 
 /// <summary>Runs <see cref="LedgerOptions.Validate"/> at start-up, so a bad configuration stops the host.</summary>

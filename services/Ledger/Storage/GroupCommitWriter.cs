@@ -89,6 +89,18 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         return request.Completion.Task;
     }
 
+    /// <summary>Stores a witness's cosignature through this writer's connection (the only one that writes).</summary>
+    public Task StoreCosignatureAsync(StoredCosignature cosignature)
+    {
+        var request = new CosignatureRequest(cosignature);
+        if (!_requests.Writer.TryWrite(request))
+        {
+            throw new LedgerUnavailableException("The ledger is shutting down.");
+        }
+
+        return request.Completion.Task;
+    }
+
     public async ValueTask DisposeAsync()
     {
         // Everything already queued is still written: callers waiting on it get their answer.
@@ -116,24 +128,24 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     {
         var reader = _requests.Reader;
         var appends = new List<AppendRequest>();
-        var checkpoints = new List<CheckpointRequest>();
+        // Checkpoints and cosignatures, done after the batch they were queued with, in order.
+        var others = new List<WriteRequest>();
         WriteRequest? carried = null;
         while (carried is not null || reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             appends.Clear();
-            checkpoints.Clear();
+            others.Clear();
             var entryCount = 0;
             // Take what is waiting, up to the batch limit; the request that does not fit opens the next batch.
             while (carried is not null || reader.TryRead(out carried))
             {
-                if (carried is CheckpointRequest checkpoint)
+                if (carried is not AppendRequest append)
                 {
-                    checkpoints.Add(checkpoint);
+                    others.Add(carried);
                     carried = null;
                     continue;
                 }
 
-                var append = (AppendRequest)carried;
                 if (appends.Count > 0 && (!_groupCommit || entryCount + append.Entries.Length > _maxBatchSize))
                 {
                     break;
@@ -149,9 +161,13 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 WriteBatchAsync(appends, entryCount).GetAwaiter().GetResult();
             }
 
-            foreach (var request in checkpoints)
+            foreach (var request in others)
             {
-                SignCheckpointAsync(request).GetAwaiter().GetResult();
+                (request switch
+                {
+                    CheckpointRequest checkpoint => SignCheckpointAsync(checkpoint),
+                    _ => StoreCosignatureAsync((CosignatureRequest)request),
+                }).GetAwaiter().GetResult();
             }
         }
     }
@@ -269,6 +285,20 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
     }
 
+    private async Task StoreCosignatureAsync(CosignatureRequest request)
+    {
+        try
+        {
+            await _store.AddCosignatureAsync(request.Cosignature, CancellationToken.None);
+            request.Completion.TrySetResult();
+        }
+        catch (Exception exception)
+        {
+            // Never fails an append: the cosigner tries again with a later checkpoint.
+            request.Completion.TrySetException(new LedgerUnavailableException("The ledger could not store a cosignature.", exception));
+        }
+    }
+
     // Only counts and error types: a database message can quote row values, which may be personal data.
     [LoggerMessage(EventId = 4101, Level = LogLevel.Error,
         Message = "Ledger batch of {EntryCount} entries failed to commit ({ExceptionType}, SQL state {SqlState}); appends fail closed")]
@@ -291,6 +321,13 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
         public TaskCompletionSource<LedgerAppend> Completion { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed class CosignatureRequest(StoredCosignature cosignature) : WriteRequest
+    {
+        public StoredCosignature Cosignature { get; } = cosignature;
+
+        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     private sealed class CheckpointRequest : WriteRequest

@@ -49,6 +49,15 @@ public interface ILedgerStore : IAsyncDisposable
     /// <summary>Every stored checkpoint note, by tree size.</summary>
     Task<IReadOnlyList<StoredCheckpoint>> ReadCheckpointsAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Keeps a witness's cosignature of a checkpoint: the checkpoint's note with the witness's cosignature line. Written
+    /// through the single writer, after the fact: a cosignature is evidence about entries already durable.
+    /// </summary>
+    Task AddCosignatureAsync(StoredCosignature cosignature, CancellationToken cancellationToken);
+
+    /// <summary>Every stored cosignature, by witness and tree size.</summary>
+    Task<IReadOnlyList<StoredCosignature>> ReadCosignaturesAsync(CancellationToken cancellationToken);
+
     /// <summary>The canonical bytes of the entries matching <paramref name="query"/>, at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<byte[]>> QueryAsync(LedgerQuery query, int limit, CancellationToken cancellationToken);
 
@@ -62,6 +71,9 @@ public sealed record StoredRow(long Sequence, byte[] Entry, byte[] LeafHash, Ent
 
 /// <summary>A checkpoint note as stored, not yet verified.</summary>
 public sealed record StoredCheckpoint(long TreeSize, string Note);
+
+/// <summary>A witness's cosigned checkpoint as stored (the note with the witness's line), not yet verified.</summary>
+public sealed record StoredCosignature(string Witness, long TreeSize, string Note);
 
 /// <summary>What the store held at one moment: its entry count, highest sequence (null when empty) and signed head (null before the first append).</summary>
 public sealed record StoreSnapshot(ulong EntryCount, long? LastSequence, StoredCheckpoint? Head);

@@ -73,6 +73,12 @@ internal static class LedgerSchema
                 key TEXT PRIMARY KEY,
                 value TEXT NOT NULL
             );
+            CREATE TABLE IF NOT EXISTS ledger_cosignatures (
+                witness TEXT NOT NULL,
+                tree_size {int64} NOT NULL,
+                note TEXT NOT NULL,
+                PRIMARY KEY (witness, tree_size)
+            );
 
             """);
         foreach (var (name, column, where) in Indexes)

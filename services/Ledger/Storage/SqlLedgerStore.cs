@@ -38,6 +38,28 @@ public abstract class SqlLedgerStore : ILedgerStore
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    public async Task AddCosignatureAsync(StoredCosignature cosignature, CancellationToken cancellationToken)
+    {
+        await using var command = Command(Writer,
+            "INSERT INTO ledger_cosignatures (witness, tree_size, note) VALUES (@witness, @size, @note) ON CONFLICT (witness, tree_size) DO NOTHING",
+            ("@witness", cosignature.Witness), ("@size", cosignature.TreeSize), ("@note", cosignature.Note));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredCosignature>> ReadCosignaturesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadConnectionAsync(cancellationToken);
+        await using var command = Command(connection, "SELECT witness, tree_size, note FROM ledger_cosignatures ORDER BY witness, tree_size");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var cosignatures = new List<StoredCosignature>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            cosignatures.Add(new StoredCosignature(reader.GetString(0), reader.GetInt64(1), reader.GetString(2)));
+        }
+
+        return cosignatures;
+    }
+
     public async Task SetMetadataAsync(string key, string value, CancellationToken cancellationToken)
     {
         await using var command = Command(Writer,

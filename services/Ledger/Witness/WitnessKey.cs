@@ -106,14 +106,8 @@ public sealed class WitnessKey : IDisposable
     /// </summary>
     public static bool HasCosignature(string note, string verifierKey)
     {
-        var parts = verifierKey.Trim().Split('+', 3);
-        var material = parts.Length == 3 ? Convert.FromBase64String(parts[2]) : [];
-        if (material.Length != 33 || material[0] != CosignatureType)
-        {
-            throw new FormatException("A witness verifier key is name+keyid+base64(0x04 ‖ Ed25519 public key).");
-        }
-
-        var keyId = ComputeKeyId(parts[0], material.AsSpan(1));
+        var material = ParseVerifierKey(verifierKey, out var name);
+        var keyId = ComputeKeyId(name, material.AsSpan(1));
         var publicKey = NSec.Cryptography.PublicKey.Import(SignatureAlgorithm.Ed25519, material.AsSpan(1), KeyBlobFormat.RawPublicKey);
         var split = note.LastIndexOf("\n\n", StringComparison.Ordinal);
         if (split < 0)
@@ -124,7 +118,7 @@ public sealed class WitnessKey : IDisposable
         var text = note[..(split + 1)];
         foreach (var line in note[(split + 2)..].Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
-            var prefix = $"\u2014 {parts[0]} ";
+            var prefix = $"\u2014 {name} ";
             if (!line.StartsWith(prefix, StringComparison.Ordinal))
             {
                 continue;
@@ -148,6 +142,38 @@ public sealed class WitnessKey : IDisposable
         }
 
         return false;
+    }
+
+    /// <summary>The witness's name in a verifier key; throws <see cref="FormatException"/> when it is not one.</summary>
+    public static string NameOf(string verifierKey)
+    {
+        ParseVerifierKey(verifierKey, out var name);
+        return name;
+    }
+
+    private static byte[] ParseVerifierKey(string verifierKey, out string name)
+    {
+        var parts = verifierKey.Trim().Split('+', 3);
+        byte[] material = [];
+        if (parts.Length == 3 && parts[0].Length > 0)
+        {
+            try
+            {
+                material = Convert.FromBase64String(parts[2]);
+            }
+            catch (FormatException)
+            {
+                material = [];
+            }
+        }
+
+        if (material.Length != 33 || material[0] != CosignatureType)
+        {
+            throw new FormatException("A witness verifier key is name+keyid+base64(0x04 ‖ Ed25519 public key).");
+        }
+
+        name = parts[0];
+        return material;
     }
 
     private static byte[] SignedMessage(string checkpointText, ulong seconds) =>

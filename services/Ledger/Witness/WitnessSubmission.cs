@@ -25,7 +25,12 @@ public static class WitnessSubmission
     public static string Body(ulong old, IReadOnlyList<byte[]> proof, string note) =>
         FormattableString.Invariant($"old {old}\n") + string.Concat(proof.Select(p => Convert.ToBase64String(p) + "\n")) + "\n" + note;
 
-    public static async Task<WitnessOutcome> SubmitAsync(HttpClient witness, SignedCheckpoint checkpoint, MerkleTree tree, CancellationToken cancellationToken)
+    public static Task<WitnessOutcome> SubmitAsync(HttpClient witness, SignedCheckpoint checkpoint, MerkleTree tree, CancellationToken cancellationToken) =>
+        SubmitAsync(witness, checkpoint, old => tree.ConsistencyProof(old, checkpoint.TreeSize), cancellationToken);
+
+    /// <param name="consistencyProofFrom">The RFC 6962 consistency proof from a smaller tree size to the checkpoint's.</param>
+    public static async Task<WitnessOutcome> SubmitAsync(
+        HttpClient witness, SignedCheckpoint checkpoint, Func<ulong, IReadOnlyList<byte[]>> consistencyProofFrom, CancellationToken cancellationToken)
     {
         var first = await PostAsync(witness, Body(0, [], checkpoint.Note), cancellationToken);
         if (first.Status != 409 || !ulong.TryParse(first.Answer.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var old))
@@ -33,7 +38,7 @@ public static class WitnessSubmission
             return first;
         }
 
-        var proof = old <= checkpoint.TreeSize ? tree.ConsistencyProof(old, checkpoint.TreeSize) : [];
+        var proof = old <= checkpoint.TreeSize ? consistencyProofFrom(old) : [];
         return await PostAsync(witness, Body(old, proof, checkpoint.Note), cancellationToken);
     }
 

@@ -127,6 +127,19 @@ public sealed partial class LeoAndNoraScenarioTests
             e => Assert.Contains(e.ReasonCode, new[] { ReasonCodes.PurposeNotCovered, ReasonCodes.NoPermittingRule }));
         Assert.All(entries.Where(e => e.Kind == EntryKind.Release), e => Assert.Equal(decisions[e.ConcernsSequence].LegalBasisId, e.LegalBasisId));
 
+        // The launcher runs a witness, and the ledger has it cosign its checkpoints by itself: verify, given the witness's
+        // key from the manifest, finds the latest checkpoint cosigned (cosigning follows the ledger by a few seconds).
+        Assert.Contains("witness", exchange.Manifest.Services.Keys);
+        var witness = Assert.IsType<Exchange.Client.Local.WitnessManifest>(exchange.Manifest.Ledger.Witness);
+        var verified = await EventuallyAsync(async () =>
+        {
+            var run = await LedgerCli.RunAsync("ledger", "verify", "--sqlite", exchange.Manifest.Ledger.Sqlite, "--witness-key", witness.VerifierKey);
+            Assert.True(run.ExitCode == 0, run.Output + run.Error);
+            return run.Output.Contains("co-signed by witness exchange.local/witness", StringComparison.Ordinal)
+                && !run.Output.Contains("not co-signed", StringComparison.Ordinal) ? run.Output : null;
+        }, TimeSpan.FromSeconds(90));
+        Assert.Matches(@"consistent with 1 trusted checkpoints", verified);
+
         // No log, trace or database file of the exchange holds a BSN.
         await exchange.StopAsync();
         KeepLedgerForReplay(exchange.Manifest.Ledger.Sqlite);
@@ -139,10 +152,13 @@ public sealed partial class LeoAndNoraScenarioTests
     private static SubjectRef Ref(string pseudonym) => new() { Pseudonym = pseudonym };
 
     /// <summary>What another service records on its own schedule (a routed push's decision): looked for until it is there, at most 20 s.</summary>
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> find)
+    private static Task<T> EventuallyAsync<T>(Func<Task<T?>> find)
+        where T : class => EventuallyAsync(find, TimeSpan.FromSeconds(20));
+
+    private static async Task<T> EventuallyAsync<T>(Func<Task<T?>> find, TimeSpan within)
         where T : class
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow + within;
         while (true)
         {
             if (await find() is { } found)
@@ -150,7 +166,7 @@ public sealed partial class LeoAndNoraScenarioTests
                 return found;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, "not recorded within 20 s");
+            Assert.True(DateTime.UtcNow < deadline, $"not recorded within {within.TotalSeconds:0} s");
             await Task.Delay(200);
         }
     }

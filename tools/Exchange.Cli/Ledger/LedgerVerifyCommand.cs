@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using Exchange.Ledger.Checkpoints;
 using Exchange.Ledger.Export;
+using Exchange.Ledger.Storage;
 using Exchange.Ledger.Verification;
+using Exchange.Ledger.Witness;
 using static Exchange.Cli.Ledger.LedgerCommand;
 
 namespace Exchange.Cli.Ledger;
@@ -35,10 +37,16 @@ internal static class LedgerVerifyCommand
             Description = "Accept entries that no signed checkpoint covers (a ledger without checkpoints, or entries after its latest). "
                 + "The ledger signs every commit, so without this they fail verification.",
         };
+        var witnessKeys = new Option<string[]>("--witness-key")
+        {
+            Description = "A witness's verifier key (name+keyid+base64key) or a file holding it; give one per witness. A live store's "
+                + "latest cosignature by each is checked as a checkpoint held elsewhere, and verify says whether the latest checkpoint is cosigned.",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("verify",
             "Recompute every leaf, the Merkle tree and each signed checkpoint, also those held elsewhere; name the first entry that does not verify.")
         {
-            sqlite, postgres, export, publicKey, trusted, allowUnsigned,
+            sqlite, postgres, export, publicKey, trusted, allowUnsigned, witnessKeys,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -79,8 +87,38 @@ internal static class LedgerVerifyCommand
                     Console.Out.WriteLine("note: verifying against the public key recorded in the store; pass --public-key to check against the published one.");
                 }
 
+                IReadOnlyList<WitnessCosignature> cosignatures;
+                try
+                {
+                    var ledgerKey = key ?? await store.GetMetadataAsync(LedgerMetadata.VerifierKey, cancellationToken);
+                    var witnesses = (parse.GetValue(witnessKeys) ?? []).Select(k => ReadKey(k)!).ToList();
+                    cosignatures = ledgerKey is null || witnesses.Count == 0
+                        ? []
+                        : await WitnessCosignatures.ReadAsync(store, NoteVerifier.Parse(ledgerKey), witnesses, cancellationToken);
+                }
+                catch (FormatException exception)
+                {
+                    await Console.Error.WriteLineAsync($"error: {exception.Message}");
+                    return CouldNotRun;
+                }
+
+                // A witness's cosigned checkpoint is evidence the ledger's operator cannot forge: the ledger must contain its tree.
+                options = options with
+                {
+                    Trusted = [.. options.Trusted, .. cosignatures.Where(c => c.Note is not null).Select(c => new TrustedCheckpoint($"cosigned by {c.Witness}", c.Note!))],
+                };
                 var report = await LedgerVerifier.VerifyStoreAsync(store, key, options, cancellationToken);
-                return Report(report, store.Description, options);
+                var exit = Report(report, store.Description, options);
+                if (report.Succeeded && cosignatures.Count > 0)
+                {
+                    ReportCosignatures(report, cosignatures);
+                }
+                else if (report.Succeeded && (await store.ReadCosignaturesAsync(cancellationToken)).Select(c => c.Witness).Distinct().ToList() is [_, ..] holders)
+                {
+                    Console.Out.WriteLine($"note: the store holds cosignatures by {string.Join(", ", holders)}; pass --witness-key to check them.");
+                }
+
+                return exit;
             }
         });
         return command;
@@ -161,6 +199,21 @@ internal static class LedgerVerifyCommand
     {
         await Console.Error.WriteLineAsync($"error: {file.FullName} is not a well-formed ledger export: {exception.Message}");
         return CouldNotRun;
+    }
+
+    /// <summary>Cosigning follows the ledger by seconds, so a latest checkpoint without its cosignature is said, not failed.</summary>
+    private static void ReportCosignatures(VerificationReport report, IReadOnlyList<WitnessCosignature> cosignatures)
+    {
+        foreach (var cosignature in cosignatures)
+        {
+            var latest = report.LatestCheckpointSize ?? 0;
+            Console.Out.WriteLine(cosignature.Latest is not { } cosigned
+                ? string.Create(CultureInfo.InvariantCulture, $"note: checkpoint {latest} not co-signed by witness {cosignature.Witness}: the store holds no cosignature of it")
+                : cosigned.TreeSize >= latest
+                    ? string.Create(CultureInfo.InvariantCulture, $"checkpoint {cosigned.TreeSize} co-signed by witness {cosignature.Witness}")
+                    : string.Create(CultureInfo.InvariantCulture,
+                        $"note: checkpoint {latest} not co-signed by witness {cosignature.Witness}; its latest cosignature covers tree size {cosigned.TreeSize}"));
+        }
     }
 
     private static int Report(VerificationReport report, string source, VerificationOptions options)
