@@ -28,42 +28,61 @@ public sealed class FanOutLoad(LoadOptions options, TextWriter output)
 
     public async Task<LoadResult> RunAsync(LocalTarget target, CancellationToken cancellationToken)
     {
-        using var police = target.Connect(Domain.Police);
+        await using var session = await OpenAsync(target, cancellationToken);
+        await output.WriteLineAsync($"fan-out to {Recipients.Length}: {options.Workers} workers, {options.Duration.TotalSeconds:0} s, {options.People} people");
+        return await LoadRunner.RunAsync(options.Workers, options.Duration, session.Call, cancellationToken);
+    }
+
+    /// <summary>Prepares the people, follows the three inboxes, and returns the publish-and-wait call to repeat.</summary>
+    public async Task<LoadSession> OpenAsync(LocalTarget target, CancellationToken cancellationToken)
+    {
+        var police = target.Connect(Domain.Police);
         var recipients = Recipients.Select(r => (Connection: target.Connect(r.Domain), r.Purpose)).ToList();
-        try
+        void Disconnect()
         {
-            var subjects = await PrepareAsync(police, recipients, cancellationToken);
-            using var listening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var inboxes = recipients.Select(r => ListenAsync(r.Connection, listening.Token)).ToList();
-            await output.WriteLineAsync($"fan-out to {recipients.Count}: {options.Workers} workers, {options.Duration.TotalSeconds:0} s, {subjects.Count} people");
-            var run = Guid.NewGuid().ToString("N")[..8];
-            var sequence = 0L;
-            var result = await LoadRunner.RunAsync(options.Workers, options.Duration, async (worker, random, stop) =>
-            {
-                var key = $"fanout-{run}-{Interlocked.Increment(ref sequence)}";
-                var signalId = await RestrainingOrders.PublishAsync(police, subjects[random.Next(subjects.Count)], key, stop);
-                var arrival = _arrivals.GetOrAdd(signalId, _ => new Arrival(recipients.Count));
-                try
-                {
-                    await arrival.All.WaitAsync(DeliveryDeadline, stop);
-                }
-                catch (TimeoutException)
-                {
-                    throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"signal {signalId} did not reach every inbox within {DeliveryDeadline.TotalSeconds:0} s"));
-                }
-                finally
-                {
-                    _arrivals.TryRemove(signalId, out _);
-                }
-            }, cancellationToken);
-            await listening.CancelAsync();
-            await Task.WhenAll(inboxes);
-            return result;
-        }
-        finally
-        {
+            police.Dispose();
             recipients.ForEach(r => r.Connection.Dispose());
         }
+
+        IReadOnlyList<SubjectRef> subjects;
+        try
+        {
+            subjects = await PrepareAsync(police, recipients, cancellationToken);
+        }
+        catch
+        {
+            Disconnect();
+            throw;
+        }
+
+        var listening = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var inboxes = recipients.Select(r => ListenAsync(r.Connection, listening.Token)).ToList();
+        var run = Guid.NewGuid().ToString("N")[..8];
+        var sequence = 0L;
+        return new LoadSession(async (worker, random, stop) =>
+        {
+            var key = $"fanout-{run}-{Interlocked.Increment(ref sequence)}";
+            var signalId = await RestrainingOrders.PublishAsync(police, subjects[random.Next(subjects.Count)], key, stop);
+            var arrival = _arrivals.GetOrAdd(signalId, _ => new Arrival(recipients.Count));
+            try
+            {
+                await arrival.All.WaitAsync(DeliveryDeadline, stop);
+            }
+            catch (TimeoutException)
+            {
+                throw new RpcException(new Status(StatusCode.DeadlineExceeded, $"signal {signalId} did not reach every inbox within {DeliveryDeadline.TotalSeconds:0} s"));
+            }
+            finally
+            {
+                _arrivals.TryRemove(signalId, out _);
+            }
+        }, async () =>
+        {
+            await listening.CancelAsync();
+            await Task.WhenAll(inboxes);
+            listening.Dispose();
+            Disconnect();
+        });
     }
 
     /// <summary>

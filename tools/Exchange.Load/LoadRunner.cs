@@ -56,3 +56,13 @@ public static class LoadRunner
         return recorder.Result(Stopwatch.GetElapsedTime(started));
     }
 }
+
+/// <summary>A prepared load: the call to repeat, and what to close when done (connections, inbox listeners).</summary>
+public sealed class LoadSession(LoadRunner.Call call, Func<Task> close) : IDisposable, IAsyncDisposable
+{
+    public LoadRunner.Call Call { get; } = call;
+
+    public ValueTask DisposeAsync() => new(close());
+
+    public void Dispose() => close().GetAwaiter().GetResult();
+}

@@ -16,25 +16,45 @@ public sealed class PullDisclosureLoad(LoadOptions options, TextWriter output)
 
     public async Task<LoadResult> RunAsync(LocalTarget target, CancellationToken cancellationToken)
     {
-        using var police = target.Connect(Domain.Police);
-        using var team = target.Connect(Domain.SocialTeam);
-        var subjects = await PrepareAsync(police, team, cancellationToken);
+        using var session = await OpenAsync(target, cancellationToken);
+        await output.WriteLineAsync($"pull disclosures: {options.Workers} workers, {options.Duration.TotalSeconds:0} s, {options.People} people");
+        return await LoadRunner.RunAsync(options.Workers, options.Duration, session.Call, cancellationToken);
+    }
 
-        await output.WriteLineAsync($"pull disclosures: {options.Workers} workers, {options.Duration.TotalSeconds:0} s, {subjects.Count} people");
-        var client = new Disclosures.DisclosuresClient(team.Channel);
-        var holder = PartnerChannel.Holder(police.OrganisationId);
-        return await LoadRunner.RunAsync(options.Workers, options.Duration, async (worker, random, stop) =>
+    /// <summary>Prepares the people once and returns the call to repeat (a soak repeats it interval after interval).</summary>
+    public async Task<LoadSession> OpenAsync(LocalTarget target, CancellationToken cancellationToken)
+    {
+        var police = target.Connect(Domain.Police);
+        var team = target.Connect(Domain.SocialTeam);
+        try
         {
-            var request = new DisclosureRequest
+            var subjects = await PrepareAsync(police, team, cancellationToken);
+            var client = new Disclosures.DisclosuresClient(team.Channel);
+            var holder = PartnerChannel.Holder(police.OrganisationId);
+            return new LoadSession(async (worker, random, stop) =>
             {
-                Subject = new SubjectRef { Pseudonym = subjects[random.Next(subjects.Count)] },
-                Purpose = Purpose.RecoveryPlanning,
-                LegalBasis = new LegalBasisRef { Id = "wth" },
-                Categories = { DataCategory.Measure },
-                Requester = new Actor { Role = "sociaal werker", ProfessionalId = $"load-{worker}" },
-            };
-            await client.RequestAsync(request, holder, cancellationToken: stop);
-        }, cancellationToken);
+                var request = new DisclosureRequest
+                {
+                    Subject = new SubjectRef { Pseudonym = subjects[random.Next(subjects.Count)] },
+                    Purpose = Purpose.RecoveryPlanning,
+                    LegalBasis = new LegalBasisRef { Id = "wth" },
+                    Categories = { DataCategory.Measure },
+                    Requester = new Actor { Role = "sociaal werker", ProfessionalId = $"load-{worker}" },
+                };
+                await client.RequestAsync(request, holder, cancellationToken: stop);
+            }, () =>
+            {
+                police.Dispose();
+                team.Dispose();
+                return Task.CompletedTask;
+            });
+        }
+        catch
+        {
+            police.Dispose();
+            team.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The people, a restraining order about each at the police, and the social team's involvement with them.</summary>
