@@ -152,8 +152,7 @@ public sealed record ExchangeTopology
     /// </summary>
     public IEnumerable<ExchangeProcess> StartOrder => Processes.OrderBy(p => p.Part switch
     {
-        ExchangePart.Identity => 0,
-        ExchangePart.Witness => 1,
+        ExchangePart.Identity or ExchangePart.Witness => 0,
         ExchangePart.Policy => 1,
         ExchangePart.Index => 2,
         ExchangePart.Registry => 3,
