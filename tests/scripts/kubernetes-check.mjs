@@ -20,7 +20,7 @@ if (!processesFile || renderedFiles.length === 0) {
   process.exit(2);
 }
 const { processes } = JSON.parse(readFileSync(processesFile, "utf8"));
-const failures = [];
+let failures = [];
 const expect = (ok, what) => { if (!ok) failures.push(what); return ok; };
 
 // The services serve gRPC health (grpc.health.v1, mapped by ServiceDefaults and the gateway) and no HTTP health
@@ -65,14 +65,17 @@ function checkCnpgCluster(o, where) {
   for (const k of Object.keys(s)) expect(known.has(k), `${where}: spec.${k} is a field this check knows of the Cluster CRD`);
 }
 
-async function check(file) {
-  const documents = YAML.parseAllDocuments(readFileSync(file, "utf8"));
+function load(file) {
   const objects = [];
-  for (const d of documents) {
+  for (const d of YAML.parseAllDocuments(readFileSync(file, "utf8"))) {
     expect(d.errors.length === 0, `${file}: YAML parses (${d.errors[0]?.message})`);
     const o = d.toJS();
     if (o) objects.push(o);
   }
+  return objects;
+}
+
+async function check(file, objects) {
   const where = (o) => `${file}: ${o.kind}/${o.metadata?.name}`;
 
   // Every object validates against the API schema of its kind.
@@ -285,9 +288,38 @@ async function check(file) {
 }
 
 let total = 0;
-for (const file of renderedFiles) total += await check(file);
+let last = [];
+for (const file of renderedFiles) {
+  last = load(file);
+  total += await check(file, last);
+}
+
+// The check must be able to fail: each of these breakages of the last rendering must be reported.
+const container = (objects, name) => objects.find((o) => o.kind === "Deployment" && o.metadata.name === name).spec.template.spec.containers[0];
+const node = processes.find((p) => p.part === "Node")?.name;
+const breakages = [
+  ["a domain service without its Deployment", "has a Deployment", (o) => o.splice(o.findIndex((x) => x.kind === "Deployment" && x.metadata.name === node), 1)],
+  ["two ledger writers", "exactly one pod", (o) => { o.find((x) => x.kind === "Deployment" && x.metadata.name === "policy").spec.replicas = 2; }],
+  ["a password in a manifest", "holds a literal value", (o) => container(o, "policy").env.push({ name: "Ledger__PostgresPassword", value: "hunter2" })],
+  ["a probe on another port", "asks the port the service listens on", (o) => { container(o, "index").readinessProbe.exec.command[1] = "-addr=127.0.0.1:8080"; }],
+  ["the console let into a domain service", "lets only", (o) => o.push({ apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "broken" },
+    spec: { podSelector: { matchLabels: { "app.kubernetes.io/name": node } }, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/name": "console" } } }] }] } })],
+  ["a Secret with data", "no Secret carries data", (o) => o.push({ apiVersion: "v1", kind: "Secret", metadata: { name: "broken" }, stringData: { key: "x" } })],
+  ["an object off its schema", "does not validate", (o) => { container(o, "gateway").ports[0].containerPort = "grpc"; }],
+  ["a section of the topology left out", "configures section Storage", (o) => { const c = container(o, "index"); c.env = c.env.filter((e) => !e.name.startsWith("Storage__")); }],
+  ["plain h2c between services", "client certificates required", (o) => { const c = container(o, "policy"); c.env = c.env.filter((e) => e.name !== "Endpoint__RequireClientCertificate"); }],
+];
+const passed = failures;
+for (const [what, phrase, breakIt] of breakages) {
+  failures = [];
+  const broken = structuredClone(last);
+  breakIt(broken);
+  await check("self-test", broken);
+  if (!failures.some((f) => f.includes(phrase))) passed.push(`self-test: ${what} was not reported (expected "${phrase}")`);
+}
+failures = passed;
 if (failures.length > 0) {
   console.error(`kubernetes check failed:\n  ${failures.join("\n  ")}`);
   process.exit(1);
 }
-console.log(`kubernetes: ${total} objects in ${renderedFiles.length} rendering(s) validate; ${processes.length} processes of the topology each have their Deployment, probes, Service and budget`);
+console.log(`kubernetes: ${total} objects in ${renderedFiles.length} rendering(s) validate; ${processes.length} processes of the topology each have their Deployment, probes, Service and budget; ${breakages.length} deliberate breakages each reported`);
