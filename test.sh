@@ -28,12 +28,15 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 # The console's browser tests drive Debian's Chromium; the console formats dates in Dutch and English (ICU).
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 ls /usr/lib/*/libicuuc.so.* >/dev/null 2>&1 || missing+=(libicu72)
+# kubectl renders the Kubernetes manifests' Kustomize overlays (Debian's package; no cluster is needed).
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
 if ((${#missing[@]})); then apt_install "${missing[@]}"; fi
-# buf (lint, and buf curl as a client nobody here wrote), Node's gRPC client for the edge tests, axe-core for the console.
+# buf (lint, and buf curl as a client nobody here wrote), Node's gRPC client for the edge tests, axe-core for the console,
+# kubernetes-models (the Kubernetes API schemas) and yaml for the manifests' check.
 if [[ ! -x .tools/node_modules/.bin/buf || ! -d .tools/node_modules/@grpc/grpc-js || ! -d .tools/node_modules/@grpc/proto-loader \
-      || ! -f .tools/node_modules/axe-core/axe.min.js ]]; then
+      || ! -f .tools/node_modules/axe-core/axe.min.js || ! -d .tools/node_modules/kubernetes-models || ! -d .tools/node_modules/yaml ]]; then
   npm install --prefix .tools --no-audit --no-fund --loglevel=error \
-    @bufbuild/buf@1.75.0 @grpc/grpc-js@1.14.7 @grpc/proto-loader@0.8.1 axe-core@4.14.1
+    @bufbuild/buf@1.75.0 @grpc/grpc-js@1.14.7 @grpc/proto-loader@0.8.1 axe-core@4.14.1 kubernetes-models@5.1.0 yaml@2.9.1
 fi
 
 log "buf lint"
@@ -89,6 +92,21 @@ else
   echo "test.sh: the scenario test left no ledger at $EXCHANGE_SCENARIO_LEDGER" >&2
   status=1
 fi
+
+log "Kubernetes manifests"
+# Each rendering of deploy/kubernetes validates against the API schemas and describes the launcher's exchange: a
+# Deployment per process of the topology (listed by the launcher itself), probes on the ports the services serve.
+kubernetes_check() {
+  local out="$results.kubernetes"
+  mkdir -p "$out"
+  dotnet run --no-build --project deploy/Exchange.Local -- --list-processes >"$out/processes.json" || return 1
+  local overlay
+  for overlay in base overlays/regional; do
+    kubectl kustomize "deploy/kubernetes/$overlay" >"$out/${overlay//\//-}.yaml" || return 1
+  done
+  node tests/scripts/kubernetes-check.mjs "$out/processes.json" "$out/base.yaml" "$out/overlays-regional.yaml"
+}
+kubernetes_check || status=1
 
 # One closing line a person (and CI) can read: totals over every test project.
 passed=$(grep -E '^\s+succeeded: [0-9]+' "$results.log" | awk '{s+=$2} END {print s+0}')

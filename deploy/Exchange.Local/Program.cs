@@ -8,6 +8,13 @@ using Exchange.Local.Launcher;
 // With --demo: in a fresh folder, plays the acceptance scenario against it and stops (exit 0 when every step passed).
 var root = LocalLayout.FindRepositoryRoot();
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+if (args.Contains("--list-processes"))
+{
+    // What the exchange is made of, from the topology, for deploy/kubernetes's check; starts nothing.
+    ProcessListing.Write(root, Console.Out);
+    return 0;
+}
+
 var demo = args.Contains("--demo");
 var basePort = Option("--base-port") is { } port ? int.Parse(port, CultureInfo.InvariantCulture) : 7400;
 var demoData = demo && Option("--data") is null ? ScenarioDemo.FreshDataDirectory() : null;
