@@ -87,13 +87,22 @@ public sealed class ExchangeCluster : IAsyncDisposable
             configuration[setting] = value;
         }
 
+        // The cluster's own Veilig Thuis node has the internal endpoint at the topology's address.
+        if (configuration.ContainsKey("Endpoint:InternalUrl"))
+        {
+            configuration["Endpoint:InternalUrl"] = "https://127.0.0.1:0";
+        }
+
         await Add(name, async () => Services[name] = await InProcessServices.StartAsync(process, configuration, Logs, add, map));
         return Services[name];
     }
 
-    public static async Task<ExchangeCluster> StartAsync(ClusterOptions? options = null)
+    public static Task<ExchangeCluster> StartAsync(ClusterOptions? options = null) => StartAsync(new TestPki(), options);
+
+    /// <summary>The exchange with a CA of the caller's, whose certificate paths the caller needs in <paramref name="options"/>.</summary>
+    public static async Task<ExchangeCluster> StartAsync(TestPki pki, ClusterOptions? options = null)
     {
-        var cluster = new ExchangeCluster(new TestPki(), new CapturingLogs(), options ?? new ClusterOptions());
+        var cluster = new ExchangeCluster(pki, new CapturingLogs(), options ?? new ClusterOptions());
         try
         {
             await cluster.StartServicesAsync();

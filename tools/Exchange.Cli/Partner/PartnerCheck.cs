@@ -154,6 +154,10 @@ public static class PartnerCheck
             Ca = ca,
             RegisteredServerCertificateSha256 = partner?.Node?.ServerCertificate?.Sha256Thumbprint,
             Holder = holder,
+            // A partner hosting its own node has a node client (<id>-node) for the same certificate.
+            Node = parse.GetValue(holderCertificate) is { } nodeFile
+                ? Credentials(partnerId + "-node", partnerId, nodeFile.FullName, parse.GetValue(holderKey)!.FullName)
+                : null,
             Requester = asking is null ? null : Credentials(asking.ClientId, asking.Id, asking.Certificate, asking.Key),
             Index = parse.GetValue(index) ?? (local?.Services.GetValueOrDefault("index") is { } indexAddress ? new Uri(indexAddress) : null),
         }, tokens);
