@@ -309,6 +309,11 @@ public sealed class InboxResumeCheck : IConformanceCheck
             return CheckVerdict.Skip(missing);
         }
 
+        if (run.Target.Endpoint.Scheme != Uri.UriSchemeHttps)
+        {
+            return CheckVerdict.Skip("the node is reached without TLS: only over TLS, with the node's own certificate, may the kit deliver into its inbox");
+        }
+
         if (run.Target.Node is not { } node)
         {
             return CheckVerdict.Skip($"the node's own client ({run.Target.HolderOrganisationId}-node) was not given: only the node itself may deliver the kit's signals into its inbox");

@@ -194,7 +194,8 @@ public sealed class ExchangeCluster : IAsyncDisposable
         _identity = await TestIdentity.StartAsync(identity, Override(Topology.Settings(identity), _options.IdentitySettings), Pki, Logs);
         if (_options.PolicyBehindProxy)
         {
-            PolicyProxy = await FaultProxy.StartAsync(PolicyAddress);
+            // In front of the policy service's internal endpoint, where its callers' decisions and appends arrive.
+            PolicyProxy = await FaultProxy.StartAsync(Topology.Require(ExchangePart.Policy).CallUrl, Pki);
         }
 
         foreach (var process in Topology.StartOrder.Where(p => p.Part is not ExchangePart.Identity))
@@ -203,7 +204,7 @@ public sealed class ExchangeCluster : IAsyncDisposable
             if (PolicyProxy is not null && process.Part is not ExchangePart.Policy)
             {
                 // The policy service's callers reach it through the proxy; the policy service itself listens where it always does.
-                foreach (var (key, value) in settings.Where(s => SameAddress(s.Value, PolicyAddress)).ToList())
+                foreach (var (key, value) in settings.Where(s => SameAddress(s.Value, Topology.Require(ExchangePart.Policy).CallUrl)).ToList())
                 {
                     settings[key] = PolicyProxy.Address.ToString();
                 }
