@@ -32,7 +32,39 @@ public sealed record ExchangeProcess(string Name, ExchangePart Part, Uri Url)
 
     public string AssemblyName { get; init; } = string.Empty;
 
+    /// <summary>Where other exchange services make their internal calls to it (TLS, their client certificates required); null: at <see cref="Url"/>.</summary>
+    public Uri? InternalUrl { get; init; }
+
+    /// <summary>The address another exchange service calls it at.</summary>
+    public Uri CallUrl => InternalUrl ?? Url;
+
     public bool IsHttps => Url.Scheme == Uri.UriSchemeHttps;
+
+    /// <summary>Whether it serves TLS at all, and so needs a server certificate of the exchange CA.</summary>
+    public bool ServesTls => IsHttps || InternalUrl is not null;
+
+    /// <summary>Its role when it calls another service's internal RPCs (the contracts' <c>internal_callers</c>).</summary>
+    public ServiceRole Role => Part switch
+    {
+        ExchangePart.Gateway => ServiceRole.Gateway,
+        ExchangePart.Policy => ServiceRole.Policy,
+        ExchangePart.Index => ServiceRole.Index,
+        ExchangePart.Registry => ServiceRole.Registry,
+        ExchangePart.Node => ServiceRole.Node,
+        ExchangePart.Console => ServiceRole.Console,
+        ExchangePart.Identity => ServiceRole.Identity,
+        // The witness calls no one: the ledger brings it checkpoints.
+        _ => ServiceRole.Unspecified,
+    };
+
+    /// <summary>
+    /// Whether the exchange's operator runs it. A witness is kept by a partner or the supervising authority, outside
+    /// the operator's control (that is its worth); the launcher runs one locally only so that checkpoints get co-signed.
+    /// </summary>
+    public bool RunByOperator => Part != ExchangePart.Witness;
+
+    /// <summary>Whether it calls other services' internal RPCs, and so has a client (and certificate) of its own.</summary>
+    public bool CallsInternally => Role != ServiceRole.Unspecified;
 }
 
 /// <summary>
@@ -43,21 +75,28 @@ public sealed record ExchangeProcess(string Name, ExchangePart Part, Uri Url)
 /// </summary>
 public sealed record ExchangeTopology
 {
-    /// <summary>Each process, its project, its port offset from the base port, and whether it serves TLS.</summary>
-    private static readonly (string Name, ExchangePart Part, string Project, string Assembly, int Offset, bool Https, Domain[] Domains)[] Catalogue =
+    /// <summary>
+    /// Each process, its project, its port offset from the base port, whether it serves TLS, and the offset of its
+    /// internal endpoint (0: none). The services behind the gateway take the gateway's calls over loopback h2c and
+    /// the internal calls of other services over TLS with client certificates, so that each call's token is bound.
+    /// </summary>
+    private static readonly (string Name, ExchangePart Part, string Project, string Assembly, int Offset, bool Https, int Internal, Domain[] Domains)[] Catalogue =
     [
-        ("gateway", ExchangePart.Gateway, "gateway/Exchange.Gateway", "Exchange.Gateway", 0, true, []),
-        ("policy", ExchangePart.Policy, "services/Policy", "Exchange.Policy", 1, false, []),
-        ("index", ExchangePart.Index, "services/Index", "Exchange.Index", 2, false, []),
-        ("registry", ExchangePart.Registry, "services/Registry", "Exchange.Registry", 3, true, []),
-        ("identity", ExchangePart.Identity, "services/Identity", "Exchange.Identity", 5, true, []),
-        ("console", ExchangePart.Console, "services/Console", "Exchange.Console", 6, true, []),
-        ("witness", ExchangePart.Witness, "services/Witness", "Exchange.Witness", 7, false, []),
-        ("police", ExchangePart.Node, "services/Police", "Exchange.Police", 11, false, [Domain.Police]),
-        ("veiligthuis", ExchangePart.Node, "services/VeiligThuis", "Exchange.VeiligThuis", 12, false, [Domain.VeiligThuis]),
-        ("childprotection", ExchangePart.Node, "services/ChildProtection", "Exchange.ChildProtection", 13, false, [Domain.ChildProtection, Domain.YouthProtection]),
-        ("socialteam", ExchangePart.Node, "services/SocialTeam", "Exchange.SocialTeam", 14, false, [Domain.SocialTeam]),
+        ("gateway", ExchangePart.Gateway, "gateway/Exchange.Gateway", "Exchange.Gateway", 0, true, 0, []),
+        ("policy", ExchangePart.Policy, "services/Policy", "Exchange.Policy", 1, false, 9, []),
+        ("index", ExchangePart.Index, "services/Index", "Exchange.Index", 2, false, 8, []),
+        ("registry", ExchangePart.Registry, "services/Registry", "Exchange.Registry", 3, true, 0, []),
+        ("identity", ExchangePart.Identity, "services/Identity", "Exchange.Identity", 5, true, 0, []),
+        ("console", ExchangePart.Console, "services/Console", "Exchange.Console", 6, true, 0, []),
+        ("witness", ExchangePart.Witness, "services/Witness", "Exchange.Witness", 7, false, 0, []),
+        ("police", ExchangePart.Node, "services/Police", "Exchange.Police", 11, false, 15, [Domain.Police]),
+        ("veiligthuis", ExchangePart.Node, "services/VeiligThuis", "Exchange.VeiligThuis", 12, false, 16, [Domain.VeiligThuis]),
+        ("childprotection", ExchangePart.Node, "services/ChildProtection", "Exchange.ChildProtection", 13, false, 17, [Domain.ChildProtection, Domain.YouthProtection]),
+        ("socialteam", ExchangePart.Node, "services/SocialTeam", "Exchange.SocialTeam", 14, false, 18, [Domain.SocialTeam]),
     ];
+
+    /// <summary>What names a process's internal endpoint to a port function: the process's name and this.</summary>
+    public const string InternalSuffix = "/internal";
 
     /// <summary>How many consecutive ports from the base port the whole exchange needs.</summary>
     public const int PortCount = 20;
@@ -175,12 +214,23 @@ public sealed record ExchangeTopology
         ? Processes.Where(p => p.Part is ExchangePart.Gateway or ExchangePart.Policy or ExchangePart.Index or ExchangePart.Identity)
         : [];
 
-    /// <summary>The name under which a service's own client certificate is kept in the PKI (and its certificate's CN).</summary>
-    public static string ServiceClient(ExchangeProcess process) => "exchange-" + process.Name;
+    /// <summary>
+    /// The client id of a service's own client at the identity service, for its internal calls; its certificate is
+    /// kept under this name in the PKI. Every process has one: the identity service too, which follows the registry.
+    /// </summary>
+    public static string ServiceClient(ExchangeProcess process) => "service-" + process.Name;
 
-    /// <summary>The shared domain service of each domain the exchange serves itself.</summary>
+    /// <summary>The organisations a domain service holds data for: the only holders it may decide and log for.</summary>
+    public IReadOnlyList<string> ActsFor(ExchangeProcess process) =>
+        process.Part == ExchangePart.Node ? [.. Partners.Where(p => process.Domains.Contains(p.Domain)).Select(p => p.Id)] : [];
+
+    /// <summary>The shared domain service of each domain the exchange serves itself, where the gateway forwards partners' calls.</summary>
     public IEnumerable<SharedNode> SharedNodes =>
         Processes.Where(p => p.Part == ExchangePart.Node).SelectMany(p => p.Domains.Select(d => new SharedNode { Domain = d, Address = p.Url }));
+
+    /// <summary>The same, where other services deliver into their inboxes (the internal endpoint).</summary>
+    public IEnumerable<SharedNode> SharedInboxes =>
+        Processes.Where(p => p.Part == ExchangePart.Node).SelectMany(p => p.Domains.Select(d => new SharedNode { Domain = d, Address = p.CallUrl }));
 
     /// <summary>The client id of an organisation's privacy officers' system, which may review the ledger.</summary>
     public static string ReviewerClient(string organisationId) => organisationId + "-fg";
@@ -201,6 +251,7 @@ public sealed record ExchangeTopology
             .Where(c => chosen is null || chosen.Contains(c.Name))
             .Select(c => new ExchangeProcess(c.Name, c.Part, new Uri($"{(c.Https ? "https" : "http")}://127.0.0.1:{port(c.Name)}"))
             {
+                InternalUrl = c.Internal > 0 ? new Uri($"https://127.0.0.1:{port(c.Name + InternalSuffix)}") : null,
                 Domains = c.Domains,
                 ProjectDirectory = c.Project,
                 AssemblyName = c.Assembly,
@@ -224,7 +275,9 @@ public sealed record ExchangeTopology
         Catalogue.First(c => c.Part == ExchangePart.Node && c.Domains.Contains(domain)).Name;
 
     /// <summary>The port offset of a process from the launcher's base port.</summary>
-    public static int Offset(string name) => Catalogue.Single(c => c.Name == name).Offset;
+    public static int Offset(string name) => name.EndsWith(InternalSuffix, StringComparison.Ordinal)
+        ? Catalogue.Single(c => c.Name == name[..^InternalSuffix.Length]).Internal
+        : Catalogue.Single(c => c.Name == name).Offset;
 
     /// <summary>
     /// Every partner file of the directory, in name order. A file with problems stops the start with each problem at

@@ -20,15 +20,15 @@ public static class TopologyCredentials
         var pki = topology.Pki;
         pki.Initialise(caName);
         IPAddress[] loopback = [IPAddress.Loopback, IPAddress.IPv6Loopback];
-        foreach (var process in topology.Processes.Where(p => p.IsHttps))
+        foreach (var process in topology.Processes.Where(p => p.ServesTls))
         {
             pki.IssueServer(process.Name, ["localhost"], loopback).Dispose();
         }
 
-        foreach (var follower in topology.RegistryFollowers)
+        // Each process's own client certificate, for its internal calls (CN: the exchange's management organisation).
+        foreach (var process in topology.Processes.Where(p => p.CallsInternally))
         {
-            var name = ExchangeTopology.ServiceClient(follower);
-            pki.IssueClient(name, "Need-to-Know Exchange, " + follower.Name).Dispose();
+            pki.IssueClient(RegistryAdministrators.OrganisationId, RegistryAdministrators.OrganisationName, ExchangeTopology.ServiceClient(process)).Dispose();
         }
 
         foreach (var administrator in RegistryAdministrators.LocalClients)

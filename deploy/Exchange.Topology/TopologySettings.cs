@@ -12,6 +12,7 @@ using Exchange.Policy.Hosting;
 using Exchange.Registry.Client.Administration;
 using Exchange.Registry.Client.Following;
 using Exchange.Registry.Hosting;
+using Exchange.ServiceDefaults.Clients;
 using Exchange.ServiceDefaults.Hosting;
 using Exchange.ServiceDefaults.Security;
 using Exchange.Storage;
@@ -39,9 +40,21 @@ public static class TopologySettings
             configuration.Set(TraceFile, Path.Combine(topology.Logs, process.Name + ".traces.jsonl"));
         }
 
+        // A process that calls others' internal RPCs does so as its own client, with its own certificate and bound token.
+        var client = ExchangeTopology.ServiceClient(process);
+        if (process.CallsInternally)
+        {
+            configuration
+                .Add(TokenOptions.Section, Tokens(topology))
+                .Add(ServiceIdentityOptions.Section, new ServiceIdentityOptions
+                {
+                    ClientId = client,
+                    CertificatePath = topology.Pki.ClientCertificatePath(client),
+                    KeyPath = topology.Pki.ClientKeyPath(client),
+                });
+        }
         if (topology.RegistryFollowers.Contains(process))
         {
-            var client = ExchangeTopology.ServiceClient(process);
             configuration.Add(RegistryFollowerOptions.Section, new RegistryFollowerOptions
             {
                 Address = topology.Require(ExchangePart.Registry).Url,
@@ -53,9 +66,7 @@ public static class TopologySettings
 
         if (process.Part is not (ExchangePart.Identity or ExchangePart.Console or ExchangePart.Witness))
         {
-            configuration
-                .Add(TokenOptions.Section, Tokens(topology))
-                .Add(PseudonymOptions.Section, new PseudonymOptions { KeyFile = topology.PseudonymKeyFile });
+            configuration.Add(PseudonymOptions.Section, new PseudonymOptions { KeyFile = topology.PseudonymKeyFile });
         }
 
         return process.Part switch
@@ -65,7 +76,7 @@ public static class TopologySettings
                 .Add(PolicyOptions.Section, new PolicyOptions
                 {
                     BundleDirectory = topology.PolicyBundle,
-                    IndexAddress = topology.Require(ExchangePart.Index).Url,
+                    IndexAddress = topology.Require(ExchangePart.Index).CallUrl,
                     Partners = [.. topology.Partners.Select(p => new PolicyPartner { Id = p.Id, Domain = p.Domain })],
                 })
                 .Add("Ledger", new LedgerOptions
@@ -81,29 +92,29 @@ public static class TopologySettings
             ExchangePart.Index => WithStorage(configuration, topology, process).Add(IndexOptions.Section, new IndexOptions
             {
                 DataDirectory = topology.DataOf(process),
-                PolicyAddress = topology.Require(ExchangePart.Policy).Url,
-                SharedNodes = [.. topology.SharedNodes],
+                PolicyAddress = topology.Require(ExchangePart.Policy).CallUrl,
+                SharedNodes = [.. topology.SharedInboxes],
                 Partners = [.. topology.Partners.Select(p => new IndexPartner
                 {
                     Id = p.Id,
                     Name = p.Name,
                     Domain = p.Domain,
-                    NodeAddress = topology.NodeFor(p.Domain).Url,
+                    NodeAddress = topology.NodeFor(p.Domain).CallUrl,
                 })],
             }),
             ExchangePart.Registry => configuration.Add(RegistryOptions.Section, new RegistryOptions
             {
                 Store = RegistryStoreKind.Sqlite,
                 SqlitePath = topology.RegistryDatabase,
-                LedgerAddress = topology.Require(ExchangePart.Policy).Url,
+                LedgerAddress = topology.Require(ExchangePart.Policy).CallUrl,
                 PkiDirectory = topology.Pki.Root,
             }),
             ExchangePart.Node => WithStorage(configuration, topology, process).Add(NodeOptions.Section, new NodeOptions
             {
                 DataDirectory = topology.DataOf(process),
-                PolicyAddress = topology.Require(ExchangePart.Policy).Url,
-                IndexAddress = topology.Require(ExchangePart.Index).Url,
-                Organisations = [.. topology.Partners.Where(p => process.Domains.Contains(p.Domain)).Select(p => p.Id)],
+                PolicyAddress = topology.Require(ExchangePart.Policy).CallUrl,
+                IndexAddress = topology.Require(ExchangePart.Index).CallUrl,
+                Organisations = [.. topology.ActsFor(process)],
             }),
             ExchangePart.Gateway => configuration.Add(GatewayOptions.Section, Gateway(topology)),
             ExchangePart.Console => configuration.Add(ConsoleOptions.Section, Console(topology)),
@@ -115,21 +126,38 @@ public static class TopologySettings
     /// <summary>
     /// A partner-hosted domain service: the same build as the exchange's shared node of its domain, serving one
     /// organisation on its own TLS endpoint with the server certificate it registered, keeping its own data, and
-    /// using the exchange's policy and index and trusting its token issuer. It still holds the exchange's pseudonym
-    /// key, as a shared node does; tokens on internal calls will end that (docs/onboarding.md).
+    /// using the exchange's policy and index and trusting its token issuer. Its internal calls go to the exchange's
+    /// internal endpoints as its own node client (<c>&lt;id&gt;-node</c>, which the identity service derives from the
+    /// registry), with the partner's client certificate and a token bound to it; the rule table lets it decide and log
+    /// only as holder for itself. It still holds the exchange's pseudonym key, as a shared node does (docs/onboarding.md).
     /// </summary>
     public static ProcessConfiguration PartnerNode(
-        this ExchangeTopology topology, string organisationId, Uri url, string certificatePath, string keyPath, string dataDirectory) =>
+        this ExchangeTopology topology, string organisationId, Uri url, string certificatePath, string keyPath, string dataDirectory,
+        string clientCertificatePath, string clientKeyPath) =>
         new ProcessConfiguration()
-            .Add(EndpointOptions.Section, new EndpointOptions { Url = url.ToString(), CertificatePath = certificatePath, KeyPath = keyPath })
+            .Add(EndpointOptions.Section, new EndpointOptions
+            {
+                Url = url.ToString(),
+                CertificatePath = certificatePath,
+                KeyPath = keyPath,
+                // The exchange's index delivers into its inbox with the index's own certificate and token.
+                ClientCaPath = topology.Pki.CaCertificatePath,
+                ClientRevocationListPath = topology.Pki.RevocationListPath,
+            })
             .Set(LogFormat, "simple")
             .Add(TokenOptions.Section, Tokens(topology))
+            .Add(ServiceIdentityOptions.Section, new ServiceIdentityOptions
+            {
+                ClientId = organisationId + "-node",
+                CertificatePath = clientCertificatePath,
+                KeyPath = clientKeyPath,
+            })
             .Add(PseudonymOptions.Section, new PseudonymOptions { KeyFile = topology.PseudonymKeyFile })
             .Add(NodeOptions.Section, new NodeOptions
             {
                 DataDirectory = dataDirectory,
-                PolicyAddress = topology.Require(ExchangePart.Policy).Url,
-                IndexAddress = topology.Require(ExchangePart.Index).Url,
+                PolicyAddress = topology.Require(ExchangePart.Policy).CallUrl,
+                IndexAddress = topology.Require(ExchangePart.Index).CallUrl,
                 Organisations = [organisationId],
             });
 
@@ -190,6 +218,19 @@ public static class TopologySettings
     /// </summary>
     private static EndpointOptions Endpoint(ExchangeTopology topology, ExchangeProcess process)
     {
+        if (!process.IsHttps && process.InternalUrl is { } internalUrl)
+        {
+            return new EndpointOptions
+            {
+                Url = process.Url.ToString(),
+                InternalUrl = internalUrl.ToString(),
+                CertificatePath = topology.Pki.ServerCertificatePath(process.Name),
+                KeyPath = topology.Pki.ServerKeyPath(process.Name),
+                ClientCaPath = topology.Pki.CaCertificatePath,
+                ClientRevocationListPath = topology.Pki.RevocationListPath,
+            };
+        }
+
         if (!process.IsHttps)
         {
             return new EndpointOptions { Url = process.Url.ToString() };
@@ -251,6 +292,11 @@ public static class TopologySettings
                 topology, administrator, RegistryAdministrators.OrganisationId, RegistryAdministrators.OrganisationName, RegistryAdministrators.PlaceholderDomain, [ExchangeScopes.RegistryAdmin]));
         }
 
+        foreach (var process in topology.Processes.Where(p => p.CallsInternally))
+        {
+            clients.Add(ServiceClient(topology, process));
+        }
+
         if (topology.Find(ExchangePart.Console) is { } console)
         {
             clients.Add(new ClientRegistration
@@ -278,6 +324,22 @@ public static class TopologySettings
             })],
         };
     }
+
+    /// <summary>
+    /// A process's own client, for its internal calls: operated by the exchange's management organisation, with the
+    /// role the contracts' <c>internal_callers</c> name, and for a domain service the organisations it holds data for.
+    /// </summary>
+    public static ClientRegistration ServiceClient(ExchangeTopology topology, ExchangeProcess process) => new()
+    {
+        ClientId = ExchangeTopology.ServiceClient(process),
+        Kind = ClientKind.System,
+        DisplayName = "Need-to-Know Exchange: " + process.Name,
+        OrganisationId = RegistryAdministrators.OrganisationId,
+        CertificatePaths = [topology.Pki.ClientCertificatePath(ExchangeTopology.ServiceClient(process))],
+        Scopes = [ExchangeScopes.Internal],
+        ServiceRole = ServiceRoles.ToName(process.Role),
+        ActsFor = topology.ActsFor(process),
+    };
 
     /// <summary>A system client registered for its own certificate (kept under <paramref name="clientId"/> in the PKI).</summary>
     public static ClientRegistration SystemClient(
@@ -307,7 +369,7 @@ public static class TopologySettings
         {
             Issuer = topology.Issuer,
             IssuerCaPath = topology.Pki.CaCertificatePath,
-            LedgerAddress = topology.Require(ExchangePart.Policy).Url,
+            LedgerAddress = topology.Require(ExchangePart.Policy).CallUrl,
             LedgerVerifierKey = signer.VerifierKey,
             PolicyBundleDirectory = topology.PolicyBundle,
             KeysDirectory = Path.Combine(topology.Secrets, "console-keys"),

@@ -137,6 +137,12 @@ public sealed record ClientRegistration
     /// <summary>Console only: where the authorization response may go.</summary>
     public IReadOnlyList<Uri> RedirectUris { get; init; } = [];
 
+    /// <summary>An exchange service's own client: its role (NODE, INDEX, POLICY, GATEWAY, REGISTRY, CONSOLE, IDENTITY).</summary>
+    public string? ServiceRole { get; init; }
+
+    /// <summary>A node's client: the organisations whose data it holds, the only holders it may decide and log for.</summary>
+    public IReadOnlyList<string> ActsFor { get; init; } = [];
+
     /// <summary>Shorter token lifetime for this client than the service default (e.g. a high-risk integration).</summary>
     public TimeSpan? AccessTokenLifetime { get; init; }
 
@@ -149,14 +155,20 @@ public sealed record ClientRegistration
 
         if (Kind == ClientKind.System)
         {
-            if (string.IsNullOrWhiteSpace(OrganisationId) || !DomainNames.TryParse(Domain, out _))
+            // An exchange service's own client has a role instead of a domain: it acts for no domain of its own.
+            if (string.IsNullOrWhiteSpace(OrganisationId) || (ServiceRole is null && !DomainNames.TryParse(Domain, out _)))
             {
-                yield return "a system client needs OrganisationId and a Domain (police, veilig-thuis, child-protection, youth-protection, social-team).";
+                yield return "a system client needs OrganisationId and a Domain (police, veilig-thuis, child-protection, youth-protection, social-team), or a ServiceRole.";
             }
 
             if (CertificatePaths.Count == 0 && CertificatePems.Count == 0)
             {
                 yield return "a system client needs at least one certificate: its tokens are bound to it.";
+            }
+
+            if (ServiceRole is not null && ServiceRoles.Parse(ServiceRole) == Contracts.V1.ServiceRole.Unspecified)
+            {
+                yield return $"unknown service role '{ServiceRole}'.";
             }
 
             foreach (var path in CertificatePaths.Where(p => !File.Exists(p)))

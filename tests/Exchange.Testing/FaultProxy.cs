@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -57,10 +58,14 @@ public sealed class FaultProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<string, int> _seen = new(StringComparer.Ordinal);
     private TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private FaultProxy(WebApplication app, Uri target, Uri address)
+    private readonly TestPki? _pki;
+    private readonly ConcurrentDictionary<string, HttpClient> _upstreams = new(StringComparer.Ordinal);
+
+    private FaultProxy(WebApplication app, Uri target, Uri address, TestPki? pki)
     {
         _app = app;
         _target = target;
+        _pki = pki;
         Address = address;
         _http = new HttpClient(new SocketsHttpHandler { EnableMultipleHttp2Connections = true })
         {
@@ -70,15 +75,35 @@ public sealed class FaultProxy : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<FaultProxy> StartAsync(Uri target)
+    /// <summary>
+    /// A proxy in front of <paramref name="target"/>. With <paramref name="pki"/>, for a service's internal endpoint: it
+    /// serves TLS with the test CA's server certificate, asks each caller for its client certificate, and reaches the
+    /// target presenting that same certificate (its key from the test PKI), so that the caller's bound token still
+    /// matches the connection the target sees. Without, h2c on both sides.
+    /// </summary>
+    public static async Task<FaultProxy> StartAsync(Uri target, TestPki? pki = null)
     {
         var port = FreePorts.Next();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, o =>
+        {
+            o.Protocols = HttpProtocols.Http2;
+            if (pki is not null)
+            {
+                o.UseHttps(https =>
+                {
+                    https.ServerCertificate = X509CertificateLoader.LoadPkcs12(
+                        X509Certificate2.CreateFromPemFile(pki.ServerCertificatePath, pki.ServerKeyPath).Export(X509ContentType.Pkcs12), null);
+                    https.ClientCertificateMode = Microsoft.AspNetCore.Server.Kestrel.Https.ClientCertificateMode.RequireCertificate;
+                    // The target checks the chain and the revocation list; the proxy only needs to know whose it is.
+                    https.ClientCertificateValidation = (_, _, _) => true;
+                });
+            }
+        }));
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(2));
         var app = builder.Build();
-        var proxy = new FaultProxy(app, target, new Uri($"http://127.0.0.1:{port}"));
+        var proxy = new FaultProxy(app, target, new Uri($"{(pki is null ? "http" : "https")}://127.0.0.1:{port}"), pki);
         app.Run(proxy.HandleAsync);
         await app.StartAsync();
         return proxy;
@@ -118,6 +143,37 @@ public sealed class FaultProxy : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _http.Dispose();
+        foreach (var upstream in _upstreams.Values)
+        {
+            upstream.Dispose();
+        }
+    }
+
+    /// <summary>The connection to the target: h2c, or TLS presenting the caller's own certificate.</summary>
+    private HttpClient Upstream(HttpContext context)
+    {
+        if (_pki is null || context.Connection.ClientCertificate is not { } caller)
+        {
+            return _http;
+        }
+
+        return _upstreams.GetOrAdd(caller.Thumbprint, _ =>
+        {
+            var certificate = _pki.ClientWithKey(caller) ?? throw new InvalidOperationException($"The test PKI has no key for {caller.Subject}.");
+            var ca = _pki.Ca;
+            return new HttpClient(new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                SslOptions =
+                {
+                    ClientCertificates = new X509CertificateCollection { certificate },
+                    RemoteCertificateValidationCallback = (_, server, _, errors) => Exchange.Pki.PrivateCa.Validates(server, ca, errors),
+                },
+            })
+            {
+                Timeout = Timeout.InfiniteTimeSpan,
+            };
+        });
     }
 
     private async Task HandleAsync(HttpContext context)
@@ -169,7 +225,7 @@ public sealed class FaultProxy : IAsyncDisposable
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, aborted);
+            response = await Upstream(context).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, aborted);
         }
         catch (HttpRequestException)
         {

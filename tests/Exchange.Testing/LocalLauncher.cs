@@ -30,9 +30,10 @@ public sealed class LocalLauncher : IAsyncDisposable
 
     public string ManifestPath => Path.Combine(_data.Path, "local.json");
 
-    /// <summary>The typed topology of this exchange, as the launcher derived it (ports from its manifest).</summary>
+    /// <summary>The typed topology of this exchange, as the launcher derived it (its base port is the gateway's, offset 0).</summary>
     public Exchange.Topology.ExchangeTopology Topology => Exchange.Topology.ExchangeTopology.OnLoopback(
-        Repository.Root, _data.Path, new Exchange.Pki.PkiDirectory(Path.Combine(_data.Path, "pki")), name => new Uri(Manifest.Services[name]).Port);
+        Repository.Root, _data.Path, new Exchange.Pki.PkiDirectory(Path.Combine(_data.Path, "pki")),
+        name => new Uri(Manifest.Gateway).Port - Exchange.Topology.ExchangeTopology.Offset("gateway") + Exchange.Topology.ExchangeTopology.Offset(name));
 
 
     public static async Task<LocalLauncher> StartAsync(params string[] launcherArguments)

@@ -140,6 +140,41 @@ public sealed class TestIdentity : IAsyncDisposable
     }
 
     /// <summary>
+    /// An exchange service's own client for its internal calls, at index <paramref name="index"/> of the identity
+    /// service's clients: its certificate (issued here, kept under <paramref name="clientId"/>), its role (NODE, INDEX,
+    /// REGISTRY, …), and for a node the organisations it holds data for. The service uses it with <see cref="ServiceSettings"/>.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string?> ServiceClient(int index, TestPki pki, string clientId, string role, params string[] actsFor)
+    {
+        pki.SystemCertificate(clientId, "exchange-beheer", "Beheerorganisatie Need-to-Know Exchange").Dispose();
+        var prefix = $"Identity:Clients:{index.ToString(CultureInfo.InvariantCulture)}:";
+        var settings = new Dictionary<string, string?>
+        {
+            [prefix + "ClientId"] = clientId,
+            [prefix + "Kind"] = "System",
+            [prefix + "DisplayName"] = clientId,
+            [prefix + "OrganisationId"] = "exchange-beheer",
+            [prefix + "CertificatePaths:0"] = pki.ClientCertificatePath(clientId),
+            [prefix + "Scopes:0"] = ExchangeScopes.Internal,
+            [prefix + "ServiceRole"] = role,
+        };
+        for (var i = 0; i < actsFor.Length; i++)
+        {
+            settings[$"{prefix}ActsFor:{i.ToString(CultureInfo.InvariantCulture)}"] = actsFor[i];
+        }
+
+        return settings;
+    }
+
+    /// <summary>The settings that make a service call others' internal RPCs as <paramref name="clientId"/> (see <see cref="ServiceClient"/>).</summary>
+    public static IReadOnlyDictionary<string, string?> ServiceSettings(TestPki pki, string clientId) => new Dictionary<string, string?>
+    {
+        ["Service:ClientId"] = clientId,
+        ["Service:CertificatePath"] = pki.ClientCertificatePath(clientId),
+        ["Service:KeyPath"] = pki.Directory.ClientKeyPath(clientId),
+    };
+
+    /// <summary>
     /// A token client for a registered client, authenticating with its certificate: the one kept under the
     /// client id (a partner's main system: its organisation id), or under <paramref name="certificateName"/>.
     /// </summary>

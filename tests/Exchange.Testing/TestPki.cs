@@ -47,6 +47,24 @@ public sealed class TestPki : IDisposable
     public X509Certificate2 SystemCertificate(string name, string organisationId, string organisationName) =>
         Directory.IssueClient(organisationId, organisationName, name);
 
+    /// <summary>The client certificate of this CA that is <paramref name="certificate"/>, with its private key, or null.</summary>
+    public X509Certificate2? ClientWithKey(X509Certificate2 certificate)
+    {
+        var folder = Path.GetDirectoryName(Directory.ClientCertificatePath("x"))!;
+        foreach (var path in global::System.IO.Directory.EnumerateFiles(folder, "*.pem"))
+        {
+            var key = Path.ChangeExtension(path, ".key");
+            using var candidate = PemFiles.ReadCertificate(path);
+            if (File.Exists(key) && candidate.Thumbprint == certificate.Thumbprint)
+            {
+                using var withKey = X509Certificate2.CreateFromPemFile(path, key);
+                return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>The certificate file of a partner (by organisation id) or of another system (by its name).</summary>
     public string ClientCertificatePath(string name) => Directory.ClientCertificatePath(name);
 

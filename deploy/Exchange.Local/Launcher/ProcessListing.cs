@@ -31,6 +31,7 @@ public static class ProcessListing
                 return new
                 {
                     name = process.Name,
+                    runByOperator = process.RunByOperator,
                     part = process.Part.ToString(),
                     assembly = process.AssemblyName,
                     tls = process.IsHttps,

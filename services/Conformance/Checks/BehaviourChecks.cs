@@ -309,13 +309,23 @@ public sealed class InboxResumeCheck : IConformanceCheck
             return CheckVerdict.Skip(missing);
         }
 
+        if (run.Target.Endpoint.Scheme != Uri.UriSchemeHttps)
+        {
+            return CheckVerdict.Skip("the node is reached without TLS: only over TLS, with the node's own certificate, may the kit deliver into its inbox");
+        }
+
+        if (run.Target.Node is not { } node)
+        {
+            return CheckVerdict.Skip($"the node's own client ({run.Target.HolderOrganisationId}-node) was not given: only the node itself may deliver the kit's signals into its inbox");
+        }
+
         var data = await run.DataAsync(cancellationToken);
         var holder = run.Target.Holder!;
         var ids = new[] { $"conformance-{run.RunId}-delivery-1", $"conformance-{run.RunId}-delivery-2" };
         var inbox = new InboxService.InboxServiceClient(run.Connection.Node);
         foreach (var id in ids)
         {
-            await inbox.DeliverAsync(Delivery(run, data, holder.OrganisationId, id), deadline: DateTime.UtcNow + run.Target.CallTimeout, cancellationToken: cancellationToken);
+            await inbox.DeliverAsync(Delivery(run, data, holder.OrganisationId, id), await run.Connection.AsNodeAsync(node, cancellationToken));
         }
 
         var first = await ReadUntilAsync(run, holder, 0, ids, cancellationToken);

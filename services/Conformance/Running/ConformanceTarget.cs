@@ -12,6 +12,8 @@ public sealed class CallerCredentials(string organisationId, X509Certificate2 ce
 {
     public string OrganisationId { get; } = organisationId;
 
+    public X509Certificate2 Certificate { get; } = certificate;
+
     public string CertificateSha256 { get; } = Convert.ToHexStringLower(certificate.GetCertHash(HashAlgorithmName.SHA256));
 
     public Task<string> AccessTokenAsync(CancellationToken cancellationToken) => accessToken(cancellationToken);
@@ -44,6 +46,13 @@ public sealed record ConformanceTarget
 
     /// <summary>The node's own organisation: publishes the kit's test records and reads its inbox.</summary>
     public CallerCredentials? Holder { get; init; }
+
+    /// <summary>
+    /// The node's own client (<c>&lt;holder&gt;-node</c>), which an exchange service's internal call needs: the kit
+    /// delivers its two test signals into the holder's inbox with it, as the node itself would. Without it, the
+    /// inbox check is skipped.
+    /// </summary>
+    public CallerCredentials? Node { get; init; }
 
     /// <summary>Another organisation, of the fixture's requester domain: asks the node for data.</summary>
     public CallerCredentials? Requester { get; init; }

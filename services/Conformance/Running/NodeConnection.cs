@@ -41,6 +41,22 @@ public sealed class NodeConnection : IDisposable
     /// <summary>For calls the gRPC client would shape itself (deadlines): raw HTTP/2 to the node.</summary>
     public HttpClient Http { get; }
 
+    /// <summary>Call options of an internal call made as the node itself: its own token, bound to the certificate of this connection.</summary>
+    public async Task<CallOptions> AsNodeAsync(CallerCredentials node, CancellationToken cancellationToken)
+    {
+        string token;
+        try
+        {
+            token = await node.AccessTokenAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is Exchange.Client.TokenRequestException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            throw new CredentialsUnavailableException(node.OrganisationId, exception.Message);
+        }
+
+        return new(new Metadata { { "x-exchange-service-authorization", "Bearer " + token } }, DateTime.UtcNow + _target.CallTimeout, cancellationToken);
+    }
+
     /// <summary>Call options as the gateway forwards a call of <paramref name="caller"/>, asking for <paramref name="holder"/>'s data.</summary>
     public async Task<CallOptions> AsAsync(CallerCredentials caller, string holder, CancellationToken cancellationToken) =>
         new(await HeadersAsync(caller, holder, cancellationToken), DateTime.UtcNow + _target.CallTimeout, cancellationToken);
@@ -119,7 +135,7 @@ public sealed class NodeConnection : IDisposable
         EnableMultipleHttp2Connections = true,
         SslOptions =
         {
-            ClientCertificates = target.ClientCertificate is null ? null : new X509CertificateCollection { target.ClientCertificate },
+            ClientCertificates = (target.ClientCertificate ?? target.Node?.Certificate) is { } certificate ? new X509CertificateCollection { certificate } : null,
             RemoteCertificateValidationCallback = (_, certificate, _, errors) => PrivateCa.Validates(certificate, target.Ca, errors),
         },
     };

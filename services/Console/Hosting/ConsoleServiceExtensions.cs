@@ -5,6 +5,7 @@ using Exchange.Console.Localization;
 using Exchange.Console.Organisations;
 using Exchange.Console.Reviews;
 using Exchange.Ledger.Checkpoints;
+using Exchange.ServiceDefaults.Clients;
 using Exchange.ServiceDefaults.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -35,6 +36,7 @@ public static class ConsoleServiceExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<IOrganisationNames, ConfiguredOrganisationNames>();
         services.AddSingleton<PolicyCatalogue>();
+        services.AddServiceCredentials();
         services.AddSingleton<LedgerChannel>();
         services.AddSingleton(p => NoteVerifier.Parse(p.GetRequiredService<IOptions<ConsoleOptions>>().Value.LedgerVerifierKey!));
         services.AddSingleton<Ui>();

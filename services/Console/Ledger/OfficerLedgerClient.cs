@@ -8,12 +8,14 @@ using Microsoft.Extensions.Options;
 
 namespace Exchange.Console.Ledger;
 
-/// <summary>The one channel to the ledger's officers' service (h2c on the internal network).</summary>
-public sealed class LedgerChannel(IOptions<ConsoleOptions> options) : IDisposable
+/// <summary>The one channel to the ledger's officers' service (an internal RPC: TLS with the console's own certificate).</summary>
+public sealed class LedgerChannel(IOptions<ConsoleOptions> options, ServiceCredentials credentials) : IDisposable
 {
+    public ServiceCredentials Credentials => credentials;
+
     public GrpcChannel Channel { get; } = GrpcChannel.ForAddress(options.Value.LedgerAddress!, ChannelBackoff.Apply(new GrpcChannelOptions
     {
-        HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2) },
+        HttpHandler = credentials.CreateHandler(),
         DisposeHttpClient = true,
         MaxReceiveMessageSize = 16 * 1024 * 1024,
     }));
@@ -41,6 +43,9 @@ public sealed class OfficerLedgerClient(LedgerChannel channel, IHttpContextAcces
         {
             headers.Add("authorization", "Bearer " + token);
         }
+
+        // The console's own token beside the officer's: the ledger serves officers only through the console.
+        await channel.Credentials.AddTokenAsync(headers, context.RequestAborted);
 
         return new CallOptions(headers, DateTime.UtcNow + Deadline, context.RequestAborted);
     }

@@ -1,39 +1,20 @@
 using System.Collections.Concurrent;
 using Exchange.Contracts.Node.V1;
 using Exchange.ServiceDefaults.Clients;
-using Exchange.ServiceDefaults.Hosting;
-using Exchange.ServiceDefaults.Security;
-using Microsoft.Extensions.Options;
+using Grpc.Core;
 using Grpc.Net.Client;
 
 namespace Exchange.Disclosure.Delivery;
 
-/// <summary>
-/// One gRPC channel per peer service, reused for every call to it. A peer on https (a partner-hosted node) must
-/// present a certificate of the exchange CA, the one that also issued the identity service's.
-/// </summary>
-public sealed class PeerChannels(IOptions<TokenOptions> tokens) : IAsyncDisposable
+/// <summary>One gRPC channel per peer service, reused for every call to it, over TLS with this service's own certificate.</summary>
+public sealed class PeerChannels(ServiceCredentials credentials) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<Uri, GrpcChannel> _channels = new();
-    private readonly Lazy<TrustStore?> _trust = new(() => tokens.Value.IssuerCaPath is { Length: > 0 } ca ? TrustStore.Load(ca) : null);
 
-    public GrpcChannel For(Uri address) => _channels.GetOrAdd(address, Open);
+    public ServiceCredentials Credentials => credentials;
 
-    private GrpcChannel Open(Uri address)
-    {
-        var options = new GrpcChannelOptions();
-        if (address.Scheme == Uri.UriSchemeHttps)
-        {
-            var trust = _trust.Value;
-            options.HttpHandler = new SocketsHttpHandler
-            {
-                SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, errors) => trust is not null && trust.ValidatesServer(certificate, errors) },
-            };
-            options.DisposeHttpClient = true;
-        }
-
-        return GrpcChannel.ForAddress(address, ChannelBackoff.Apply(options));
-    }
+    public GrpcChannel For(Uri address) =>
+        _channels.GetOrAdd(address, a => GrpcChannel.ForAddress(a, ChannelBackoff.Apply(new GrpcChannelOptions { HttpHandler = credentials.CreateHandler(), DisposeHttpClient = true })));
 
     public async ValueTask DisposeAsync()
     {
@@ -56,7 +37,11 @@ public interface IInboxDelivery
 /// <summary>Delivers into an inbox on whichever domain service hosts the recipient, over gRPC.</summary>
 public sealed class InboxDelivery(PeerChannels channels, TimeSpan deadline) : IInboxDelivery
 {
-    public async Task<DeliverResponse> DeliverAsync(Uri node, DeliverRequest request, CancellationToken cancellationToken) =>
-        await new InboxService.InboxServiceClient(channels.For(node))
-            .DeliverAsync(request, deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken);
+    public async Task<DeliverResponse> DeliverAsync(Uri node, DeliverRequest request, CancellationToken cancellationToken)
+    {
+        var headers = new Metadata();
+        await channels.Credentials.AddTokenAsync(headers, cancellationToken);
+        return await new InboxService.InboxServiceClient(channels.For(node))
+            .DeliverAsync(request, headers, deadline: DateTime.UtcNow + deadline, cancellationToken: cancellationToken);
+    }
 }

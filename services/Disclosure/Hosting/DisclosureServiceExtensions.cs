@@ -21,6 +21,7 @@ public static class DisclosureServiceExtensions
     {
         services.AddSingleton<IDisclosureAuthority, PolicyAuthority>();
         services.AddSingleton<DisclosureFlow>();
+        services.AddServiceCredentials();
         services.AddSingleton<PeerChannels>();
         services.AddSingleton<IInboxDelivery>(p => new InboxDelivery(p.GetRequiredService<PeerChannels>(), deadline(p)));
         services.AddExchangeClient<PolicyService.PolicyServiceClient>(policy, deadline);

@@ -66,6 +66,12 @@ public sealed partial class ClientRegistrar(IOpenIddictApplicationManager applic
         descriptor.Properties[ClientProperties.Domain] = JsonSerializer.SerializeToElement(registration.Domain);
         descriptor.Properties[ClientProperties.CertificateThumbprints] = JsonSerializer.SerializeToElement(
             certificates.Select(c => Convert.ToHexStringLower(c.GetCertHash(HashAlgorithmName.SHA256))).ToArray());
+        if (registration.ServiceRole is { Length: > 0 } role)
+        {
+            descriptor.Properties[ClientProperties.ServiceRole] = JsonSerializer.SerializeToElement(role);
+            descriptor.Properties[ClientProperties.ActsFor] = JsonSerializer.SerializeToElement(registration.ActsFor.ToArray());
+        }
+
         if (registration.AccessTokenLifetime is { } lifetime)
         {
             descriptor.Properties[ClientProperties.AccessTokenLifetime] = JsonSerializer.SerializeToElement((long)lifetime.TotalSeconds);

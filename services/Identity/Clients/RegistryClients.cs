@@ -1,3 +1,5 @@
+using Exchange.Contracts.Registry.V1;
+using Exchange.Contracts.V1;
 using Exchange.Registry.Client.Following;
 using Exchange.Registry.Client.Snapshots;
 using Exchange.ServiceDefaults.Security;
@@ -67,6 +69,16 @@ public sealed partial class RegistryClients(IPartnerSnapshots snapshots, IServic
             {
                 await registrar.RemoveAsync(partner.Id, cancellationToken);
             }
+
+            // A partner that runs its own node calls the exchange's internal RPCs as that node, for itself only.
+            if (partner.MayBeTested && partner.Hosting == NodeHosting.Partner && partner.ClientCertificatePems.Count > 0)
+            {
+                await registrar.RegisterAsync(NodeClientOf(partner), cancellationToken);
+            }
+            else
+            {
+                await registrar.RemoveAsync(NodeClientId(partner.Id), cancellationToken);
+            }
         }
 
         LogApplied(logger, snapshot.Revision);
@@ -81,6 +93,26 @@ public sealed partial class RegistryClients(IPartnerSnapshots snapshots, IServic
         Domain = DomainNames.ToName(partner.Domain),
         CertificatePems = partner.ClientCertificatePems,
         Scopes = ExchangeScopes.Partner,
+    };
+
+    /// <summary>The client id of a partner-hosted node's own client.</summary>
+    public static string NodeClientId(string partnerId) => partnerId + "-node";
+
+    /// <summary>
+    /// A partner-hosted node's client for its internal calls (decisions, ledger appends, index facts, deliveries):
+    /// the partner's own certificates, the node role, and only the partner itself as the holder it may act for.
+    /// </summary>
+    public static ClientRegistration NodeClientOf(RegisteredPartner partner) => new()
+    {
+        ClientId = NodeClientId(partner.Id),
+        Kind = ClientKind.System,
+        DisplayName = partner.Name + " (eigen node)",
+        OrganisationId = partner.Id,
+        Domain = DomainNames.ToName(partner.Domain),
+        CertificatePems = partner.ClientCertificatePems,
+        Scopes = [ExchangeScopes.Internal],
+        ServiceRole = ServiceRoles.ToName(ServiceRole.Node),
+        ActsFor = [partner.Id],
     };
 
     [LoggerMessage(EventId = 4040, Level = LogLevel.Information, Message = "Partner clients follow registry revision {Revision}")]

@@ -55,7 +55,8 @@ public static partial class TokenEndpoint
         var properties = await applications.GetPropertiesAsync(application, context.RequestAborted);
         var organisation = Property(properties, ClientProperties.Organisation);
         var domain = Property(properties, ClientProperties.Domain);
-        if (string.IsNullOrEmpty(organisation) || string.IsNullOrEmpty(domain))
+        var role = Property(properties, ClientProperties.ServiceRole);
+        if (string.IsNullOrEmpty(organisation) || (string.IsNullOrEmpty(domain) && string.IsNullOrEmpty(role)))
         {
             return Refuse(Errors.UnauthorizedClient, "The client is not registered for an organisation.");
         }
@@ -64,7 +65,16 @@ public static partial class TokenEndpoint
         identity.SetClaim(Claims.Subject, request.ClientId)
             .SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application, context.RequestAborted))
             .SetClaim(ExchangeClaims.Organisation, organisation)
-            .SetClaim(ExchangeClaims.Domain, domain);
+            .SetClaim(ExchangeClaims.Domain, string.IsNullOrEmpty(domain) ? null : domain);
+
+        if (!string.IsNullOrEmpty(role))
+        {
+            identity.SetClaim(ExchangeClaims.ServiceRole, role);
+            if (properties.TryGetValue(ClientProperties.ActsFor, out var actsFor) && actsFor.ValueKind == JsonValueKind.Array)
+            {
+                identity.SetClaims(ExchangeClaims.ActsFor, [.. actsFor.EnumerateArray().Select(e => e.GetString()!)]);
+            }
+        }
 
         var scopes = request.GetScopes();
         if (scopes.IsEmpty)

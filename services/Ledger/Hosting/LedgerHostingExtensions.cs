@@ -154,6 +154,12 @@ internal sealed partial class LedgerHost(IOptions<LedgerOptions> options, ILogge
             {
                 LogFinalCheckpointFailed(logger);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // The host's shutdown time ran out before the last checkpoint was signed: the entries are durable
+                // regardless, and the next start signs them. Closing the store cleanly matters more.
+                LogFinalCheckpointFailed(logger);
+            }
 
             await _ledger.DisposeAsync();
             _ledger = null;

@@ -3,6 +3,7 @@ using Exchange.Contracts.Registry.V1;
 using Exchange.Registry.Client.Snapshots;
 using Exchange.ServiceDefaults.Clients;
 using Exchange.ServiceDefaults.Hosting;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -102,6 +103,7 @@ public static class RegistryFollowing
             .Validate(o => !o.Validate().Any(), $"{RegistryFollowerOptions.Section}:CaPath, CertificatePath and KeyPath are required with an Address.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddServiceCredentials();
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<RegistryFollowerOptions>>().Value;
@@ -122,8 +124,9 @@ public static class RegistryFollowing
                 },
                 DisposeHttpClient = true,
             }));
+            // WatchPartners is an internal RPC: the service's own bound token rides on the follower's certificate.
             return new RegistryWatcher(
-                new RegistryService.RegistryServiceClient(channel),
+                new RegistryService.RegistryServiceClient(channel.Intercept(new ServiceTokenInterceptor(provider.GetRequiredService<ServiceCredentials>()))),
                 provider.GetRequiredService<ILogger<RegistryWatcher>>(),
                 provider.GetRequiredService<TimeProvider>());
         });

@@ -14,7 +14,11 @@ public sealed class ConnectionIdentityMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)
     {
-        foreach (var header in context.Request.Headers.Keys.Where(k => k.StartsWith(ExchangeHeaders.ReservedPrefix, StringComparison.OrdinalIgnoreCase)).ToList())
+        // A service's own token is not an identity header: it is checked against this connection's certificate.
+        foreach (var header in context.Request.Headers.Keys
+            .Where(k => k.StartsWith(ExchangeHeaders.ReservedPrefix, StringComparison.OrdinalIgnoreCase)
+                && !k.Equals(ExchangeHeaders.ServiceAuthorization, StringComparison.OrdinalIgnoreCase))
+            .ToList())
         {
             context.Request.Headers.Remove(header);
         }

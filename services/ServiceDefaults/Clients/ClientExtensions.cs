@@ -30,16 +30,22 @@ public static class ChannelBackoff
 public static class ClientExtensions
 {
     /// <summary>
-    /// Registers a typed client whose address comes from configuration at resolve time, with a
-    /// deadline on every call so that a hung peer fails the call (closed) instead of holding it.
+    /// Registers a typed client for another service's internal RPCs, whose address comes from configuration at
+    /// resolve time: over TLS with this service's own certificate and bound token (<see cref="ServiceCredentials"/>),
+    /// with a deadline on every call so that a hung peer fails the call (closed) instead of holding it.
     /// </summary>
     public static IHttpClientBuilder AddExchangeClient<TClient>(
         this IServiceCollection services, Func<IServiceProvider, Uri> address, Func<IServiceProvider, TimeSpan> deadline)
-        where TClient : class =>
-        services
+        where TClient : class
+    {
+        services.AddServiceCredentials();
+        return services
             .AddGrpcClient<TClient>((provider, options) => options.Address = address(provider))
+            .ConfigurePrimaryHttpMessageHandler(provider => provider.GetRequiredService<ServiceCredentials>().CreateHandler())
             .ConfigureChannel(options => ChannelBackoff.Apply(options))
-            .AddInterceptor(provider => new DefaultDeadlineInterceptor(deadline(provider)));
+            .AddInterceptor(provider => new DefaultDeadlineInterceptor(deadline(provider)))
+            .AddInterceptor(provider => new ServiceTokenInterceptor(provider.GetRequiredService<ServiceCredentials>()));
+    }
 }
 
 /// <summary>Gives every outgoing call a deadline unless the caller set one.</summary>

@@ -28,6 +28,13 @@ public sealed record EndpointOptions
     /// <summary>True: no connection without a valid client certificate. False: one is asked for but optional.</summary>
     public bool RequireClientCertificate { get; init; }
 
+    /// <summary>
+    /// Where other exchange services make their internal calls, e.g. "https://127.0.0.1:7421": TLS with this
+    /// endpoint's certificate, a client certificate of <see cref="ClientCaPath"/> required, so that each internal
+    /// call's token can be checked against the calling service's own certificate. Null: no internal endpoint.
+    /// </summary>
+    public string? InternalUrl { get; init; }
+
     public Uri ParsedUrl => new(Url);
 
     public bool IsHttps => ParsedUrl.Scheme == Uri.UriSchemeHttps;
@@ -51,6 +58,12 @@ public sealed record EndpointOptions
         if (url.Scheme == Uri.UriSchemeHttps && (string.IsNullOrEmpty(CertificatePath) || string.IsNullOrEmpty(KeyPath)))
         {
             yield return $"{Section}:CertificatePath and {Section}:KeyPath are required for https.";
+        }
+
+        if (InternalUrl is not null && (!Uri.TryCreate(InternalUrl, UriKind.Absolute, out var internalUrl) || internalUrl.Scheme != Uri.UriSchemeHttps
+            || string.IsNullOrEmpty(CertificatePath) || string.IsNullOrEmpty(KeyPath) || string.IsNullOrEmpty(ClientCaPath)))
+        {
+            yield return $"{Section}:InternalUrl must be an https URL, with {Section}:CertificatePath, KeyPath and ClientCaPath.";
         }
 
         if (RequireClientCertificate && string.IsNullOrEmpty(ClientCaPath))

@@ -11,9 +11,19 @@ public static class KestrelEndpoint
     public static void Listen(KestrelServerOptions kestrel, EndpointOptions options, Action<HttpsConnectionAdapterOptions>? configureHttps = null)
     {
         kestrel.AddServerHeader = false;
-        kestrel.Listen(options.Address, options.ParsedUrl.Port, listen =>
+        Listen(kestrel, options, options.ParsedUrl, configureHttps);
+        if (options.InternalUrl is not null)
         {
-            if (!options.IsHttps)
+            Listen(kestrel, options with { RequireClientCertificate = true }, new Uri(options.InternalUrl), configureHttps);
+        }
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, EndpointOptions options, Uri url, Action<HttpsConnectionAdapterOptions>? configureHttps)
+    {
+        var address = url.Host is "localhost" ? System.Net.IPAddress.Loopback : System.Net.IPAddress.Parse(url.Host.Trim('[', ']'));
+        kestrel.Listen(address, url.Port, listen =>
+        {
+            if (url.Scheme != Uri.UriSchemeHttps)
             {
                 // Without TLS there is no ALPN: the endpoint must speak HTTP/2 only, or gRPC clients fail.
                 listen.Protocols = HttpProtocols.Http2;

@@ -15,6 +15,13 @@ public static class ExchangeHeaders
     /// <summary>Set by the gateway: SHA-256 thumbprint of the verified client certificate.</summary>
     public const string CertificateThumbprint = "x-exchange-client-cert-sha256";
 
+    /// <summary>
+    /// Set by an exchange service on an internal call: "Bearer " and its own access token, bound to the client
+    /// certificate of the call's TLS connection. Apart from <c>authorization</c>, which may carry the token of the
+    /// person or partner the call is made for (the console's officer).
+    /// </summary>
+    public const string ServiceAuthorization = "x-exchange-service-authorization";
+
     /// <summary>The prefix the gateway strips from every inbound request.</summary>
     public const string ReservedPrefix = "x-exchange-";
 }

@@ -2,6 +2,8 @@ using Exchange.Contracts.V1;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Identity;
 using Exchange.ServiceDefaults.Security;
+using System.Security.Cryptography;
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
@@ -9,7 +11,10 @@ using Microsoft.Extensions.Logging;
 namespace Exchange.ServiceDefaults.Interceptors;
 
 /// <summary>
-/// Defence in depth: a service does not take the gateway's word for who is calling. Every partner RPC
+/// No RPC without a token. An internal RPC must come over TLS with the calling service's own client certificate
+/// and an access token bound to it that names a service role the RPC grants (and, for a node, only itself as
+/// holder: <see cref="InternalAuthorization"/>).
+/// Defence in depth for partner RPCs: a service does not take the gateway's word for who is calling. Every partner RPC
 /// must carry the access token the gateway accepted, bound to the certificate the gateway verified, and
 /// naming the organisation the gateway forwarded; then the same rule table decides scope, domain and
 /// holder again. A call that bypasses the gateway, or a gateway that forwards too much, gets nothing.
@@ -19,7 +24,7 @@ public sealed partial class CallerAuthorizationInterceptor(AccessTokenValidator 
     public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
-        await AuthorizeAsync(context);
+        await AuthorizeAsync(context, request as IMessage);
         return await continuation(request, context);
     }
 
@@ -27,14 +32,14 @@ public sealed partial class CallerAuthorizationInterceptor(AccessTokenValidator 
         TRequest request, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
         ServerStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await AuthorizeAsync(context);
+        await AuthorizeAsync(context, request as IMessage);
         await continuation(request, responseStream, context);
     }
 
     public override async Task<TResponse> ClientStreamingServerHandler<TRequest, TResponse>(
         IAsyncStreamReader<TRequest> requestStream, ServerCallContext context, ClientStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await AuthorizeAsync(context);
+        await AuthorizeAsync(context, null);
         return await continuation(requestStream, context);
     }
 
@@ -42,25 +47,45 @@ public sealed partial class CallerAuthorizationInterceptor(AccessTokenValidator 
         IAsyncStreamReader<TRequest> requestStream, IServerStreamWriter<TResponse> responseStream, ServerCallContext context,
         DuplexStreamingServerMethod<TRequest, TResponse> continuation)
     {
-        await AuthorizeAsync(context);
+        await AuthorizeAsync(context, null);
         await continuation(requestStream, responseStream, context);
     }
 
-    private async Task AuthorizeAsync(ServerCallContext context)
+    private async Task AuthorizeAsync(ServerCallContext context, IMessage? request)
     {
         var rule = RpcPermissions.Find(context.Method);
-        if (rule is { Exposure: RpcExposure.Internal or RpcExposure.Operational })
+        if (rule is { Exposure: RpcExposure.Operational })
         {
-            // Reachable only on the internal network, never routed by the gateway (see docs/threat-model.md).
             return;
         }
 
-        var denial = rule is null ? CallerAuthorization.NotExposed() : await CheckPartnerCallAsync(rule, context);
+        var denial = rule switch
+        {
+            null => CallerAuthorization.NotExposed(),
+            { Exposure: RpcExposure.Internal } => await CheckInternalCallAsync(rule, context, request),
+            _ => await CheckPartnerCallAsync(rule, context),
+        };
         if (denial is not null)
         {
             LogRefused(logger, context.Method, denial.Reason);
             throw denial.ToException();
         }
+    }
+
+    /// <summary>
+    /// The certificate is the one this connection's TLS handshake verified, never a header: an internal call is not
+    /// forwarded by the gateway, and nothing inside the exchange trusts the network.
+    /// </summary>
+    private async Task<RpcDenial?> CheckInternalCallAsync(RpcRule rule, ServerCallContext context, IMessage? request)
+    {
+        if (context.GetHttpContext().Connection.ClientCertificate is not { } certificate)
+        {
+            return RpcDenial.Unauthenticated(
+                ReasonCodes.CertificateRequired, "An internal call needs the calling service's client certificate (TLS) and its access token.");
+        }
+
+        var check = await tokens.ValidateAsync(context.RequestHeaders.GetValue(ExchangeHeaders.ServiceAuthorization), certificate.GetCertHash(HashAlgorithmName.SHA256), context.CancellationToken);
+        return check.Caller is { } caller ? InternalAuthorization.Authorize(rule, caller, request) : check.Denial;
     }
 
     private async Task<RpcDenial?> CheckPartnerCallAsync(RpcRule rule, ServerCallContext context)

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Exchange.Contracts.V1;
 using Exchange.ServiceDefaults.Errors;
 using Exchange.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Logging;
@@ -175,8 +176,11 @@ public sealed partial class AccessTokenValidator : IDisposable
     {
         var organisation = identity.FindFirst(ExchangeClaims.Organisation)?.Value;
         var clientId = identity.FindFirst(ExchangeClaims.ClientId)?.Value;
+        var service = ServiceRoles.Parse(identity.FindFirst(ExchangeClaims.ServiceRole)?.Value);
+        // A partner's client names its domain; an exchange service's own client names its role instead.
+        var domain = Domain.Unspecified;
         if (string.IsNullOrEmpty(organisation) || string.IsNullOrEmpty(clientId)
-            || !DomainNames.TryParse(identity.FindFirst(ExchangeClaims.Domain)?.Value, out var domain))
+            || (!DomainNames.TryParse(identity.FindFirst(ExchangeClaims.Domain)?.Value, out domain) && service == ServiceRole.Unspecified))
         {
             return null;
         }
@@ -184,7 +188,11 @@ public sealed partial class AccessTokenValidator : IDisposable
         var scopes = identity.FindAll(ExchangeClaims.Scope)
             .SelectMany(c => c.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .ToHashSet(StringComparer.Ordinal);
-        return new VerifiedCaller(organisation, domain, clientId, scopes, validUntil);
+        return new VerifiedCaller(organisation, domain, clientId, scopes, validUntil)
+        {
+            Service = service,
+            ActsFor = identity.FindAll(ExchangeClaims.ActsFor).Select(c => c.Value).ToHashSet(StringComparer.Ordinal),
+        };
     }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Error, Message = "Cannot read the identity service's signing keys from {MetadataAddress}; refusing every token until they can be read")]

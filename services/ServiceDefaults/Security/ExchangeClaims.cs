@@ -9,6 +9,15 @@ public static class ExchangeClaims
     /// <summary>The organisation's domain (police, veilig-thuis, child-protection, youth-protection, social-team).</summary>
     public const string Domain = "exchange_domain";
 
+    /// <summary>
+    /// An exchange service's own client: its role (the <c>exchange.v1.ServiceRole</c> name without prefix, e.g.
+    /// <c>NODE</c>). Partners' clients carry none, so a partner's token never passes an internal rule.
+    /// </summary>
+    public const string ServiceRole = "exchange_service";
+
+    /// <summary>A node's client: each organisation whose data it holds (one claim each); it decides and logs only for these.</summary>
+    public const string ActsFor = "exchange_acts_for";
+
     public const string ClientId = "client_id";
 
     public const string Scope = "scope";

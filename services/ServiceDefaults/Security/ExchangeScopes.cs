@@ -16,9 +16,12 @@ public static class ExchangeScopes
     public const string LedgerReview = "exchange.ledger.review";
     public const string RegistryAdmin = "exchange.registry.admin";
 
+    /// <summary>An exchange service calling another's internal RPCs; its role and whom it acts for come with the client.</summary>
+    public const string Internal = "exchange.internal";
+
     /// <summary>Every capability scope of the exchange API.</summary>
     public static readonly IReadOnlyList<string> All =
-        [SignalsPublish, SignalsSubscribe, DisclosuresRequest, DisclosuresDecide, Involvements, LedgerReview, RegistryAdmin];
+        [SignalsPublish, SignalsSubscribe, DisclosuresRequest, DisclosuresDecide, Involvements, LedgerReview, RegistryAdmin, Internal];
 
     /// <summary>What an organisational system of a partner needs, and no more.</summary>
     public static readonly IReadOnlyList<string> Partner =

@@ -2,6 +2,8 @@ using Exchange.Client;
 using Exchange.Contracts.Registry.V1;
 using Exchange.Registry.Client.Snapshots;
 using Exchange.Registry.Tests.Support;
+using Exchange.ServiceDefaults.Identity;
+using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Exchange.Registry.Tests.Snapshots;
@@ -14,14 +16,21 @@ public sealed class RegistryWatcherTests(RegistryFixture registry)
     public async Task A_watcher_receives_a_new_snapshot_after_each_change_and_admits_only_approved_partners()
     {
         var ct = TestContext.Current.CancellationToken;
-        // The watch is internal: no token, but the registry still requires a client certificate of the exchange CA.
-        using var channel = PartnerChannel.Create(registry.Registry.Address, registry.Pki.Ca, registry.Pki.Directory.LoadClient("politie-zwb"));
-        using var watcher = new RegistryWatcher(new RegistryService.RegistryServiceClient(channel), NullLogger<RegistryWatcher>.Instance, TimeProvider.System, TimeSpan.FromMilliseconds(200));
+        // The watch is internal: a following service's own certificate, and its token bound to it.
+        using var tokens = registry.Identity.TokenClient(RegistryFixture.FollowerClientId);
+        var token = "Bearer " + await tokens.GetAccessTokenAsync(ct);
+        using var channel = PartnerChannel.Create(registry.Registry.Address, registry.Pki.Ca, registry.Pki.Directory.LoadClient(RegistryFixture.FollowerClientId));
+        var follower = channel.Intercept(metadata =>
+        {
+            metadata.Add(ExchangeHeaders.ServiceAuthorization, token);
+            return metadata;
+        });
+        using var watcher = new RegistryWatcher(new RegistryService.RegistryServiceClient(follower), NullLogger<RegistryWatcher>.Instance, TimeProvider.System, TimeSpan.FromMilliseconds(200));
         await watcher.StartAsync(ct);
         var admin = registry.Client();
         var before = (await admin.RegisterPartnerAsync(new RegisterPartnerRequest { Application = Applications.Shared("vt-watched") }, cancellationToken: ct)).Partner;
         var seenPending = await watcher.WaitForRevisionAsync(before.Revision, ct).WaitAsync(TimeSpan.FromSeconds(30), ct);
-        var token = watcher.GetChangeToken();
+        var changeToken = watcher.GetChangeToken();
 
         await admin.ApprovePartnerAsync(new ApprovePartnerRequest { Id = "vt-watched" }, cancellationToken: ct);
         var approved = (await registry.Client(RegistryFixture.Second).ApprovePartnerAsync(new ApprovePartnerRequest { Id = "vt-watched" }, cancellationToken: ct)).Partner;
@@ -30,7 +39,7 @@ public sealed class RegistryWatcherTests(RegistryFixture registry)
 
         Assert.Equal(RegistrationState.Pending, seenPending.Partners["vt-watched"].State);
         Assert.Null(seenPending.FindAdmitted("vt-watched"));
-        Assert.True(token.HasChanged);
+        Assert.True(changeToken.HasChanged);
         var admitted = seenApproved.FindAdmitted("vt-watched");
         Assert.NotNull(admitted);
         Assert.Equal(approved.Certificates.Single().Sha256Thumbprint, Assert.Single(admitted.ClientCertificateSha256));

@@ -50,8 +50,15 @@ public sealed class RegistryFixture : IAsyncLifetime
             }
         }
 
+        // The registry records each change in the ledger as an exchange service: with its own client and token.
+        foreach (var (key, value) in TestIdentity.ServiceClient(index++, Pki, ServiceClientId, "REGISTRY")
+            .Concat(TestIdentity.ServiceClient(index++, Pki, FollowerClientId, "INDEX")))
+        {
+            extra[key] = value;
+        }
+
         Identity = await TestIdentity.StartAsync(Pki, TestPartner.Demo, extra, Logs);
-        Ledger = await StartLedgerAsync(Identity, _data.Path, Logs);
+        Ledger = await StartLedgerAsync(Identity, Pki, _data.Path, Logs);
         Registry = await StartRegistryAsync(Identity, Pki, Ledger.Address, _data.Path, Logs);
     }
 
@@ -68,10 +75,16 @@ public sealed class RegistryFixture : IAsyncLifetime
         return new RegistryService.RegistryServiceClient(client.Channel);
     }
 
-    public static Task<RunningService> StartLedgerAsync(TestIdentity identity, string directory, CapturingLogs logs, string url = "http://127.0.0.1:0") =>
-        RunningService.StartAsync("ledger", typeof(LedgerHostingExtensions), new Dictionary<string, string?>(identity.TokenValidation)
+    /// <summary>The registry's own client at the identity service, for its ledger appends.</summary>
+    public const string ServiceClientId = "service-registry";
+
+    /// <summary>A service that follows the registry (as the index does), with a client of its own.</summary>
+    public const string FollowerClientId = "service-index";
+
+    /// <summary>The ledger, taking internal calls over TLS with the callers' client certificates.</summary>
+    public static Task<RunningService> StartLedgerAsync(TestIdentity identity, TestPki pki, string directory, CapturingLogs logs) =>
+        RunningService.StartAsync("ledger", typeof(LedgerHostingExtensions), new Dictionary<string, string?>(identity.TokenValidation.Concat(pki.TlsEndpoint(requireClientCertificate: true)))
         {
-            ["Endpoint:Url"] = url,
             ["Ledger:Store"] = "Sqlite",
             ["Ledger:SqlitePath"] = Path.Combine(directory, "ledger", "ledger.db"),
             ["Ledger:SigningKeyPath"] = Path.Combine(directory, "ledger", "signing.key"),
@@ -86,6 +99,11 @@ public sealed class RegistryFixture : IAsyncLifetime
     {
         var configuration = new Dictionary<string, string?>(identity.TokenValidation);
         foreach (var (key, value) in pki.TlsEndpoint(requireClientCertificate: true))
+        {
+            configuration[key] = value;
+        }
+
+        foreach (var (key, value) in TestIdentity.ServiceSettings(pki, ServiceClientId))
         {
             configuration[key] = value;
         }

@@ -106,6 +106,8 @@ public sealed class ConformanceKitTests(ConformanceKitTests.Nodes nodes) : IClas
     /// <summary>The exchange, with three more Veilig Thuis nodes over TLS: a sound one, one that leaks, one that ignores deadlines.</summary>
     public sealed class Nodes : IAsyncLifetime
     {
+        private const string NodeClient = DemoPartners.VeiligThuis + "-node";
+
         private readonly TempDirectory _directory = new("exchange-conformance");
 
         public ExchangeCluster Cluster { get; private set; } = null!;
@@ -120,12 +122,32 @@ public sealed class ConformanceKitTests(ConformanceKitTests.Nodes nodes) : IClas
 
         public async ValueTask InitializeAsync()
         {
-            Cluster = await ExchangeCluster.StartAsync();
+            // Veilig Thuis's data is held here as a partner would host it: its node has a client of its own (vt-mwb-node,
+            // for its certificate, acting only for vt-mwb), which the identity service derives from the registry for a
+            // partner-hosted node, and with which the kit delivers its test signals into the inbox.
+            var pki = new TestPki();
+            const string Node = "Identity:Clients:99:";
+            Cluster = await ExchangeCluster.StartAsync(pki, new ClusterOptions
+            {
+                IdentitySettings = new Dictionary<string, string?>
+                {
+                    [Node + "ClientId"] = NodeClient,
+                    [Node + "OrganisationId"] = DemoPartners.VeiligThuis,
+                    [Node + "Domain"] = "veilig-thuis",
+                    [Node + "CertificatePaths:0"] = pki.ClientCertificatePath(DemoPartners.VeiligThuis),
+                    [Node + "Scopes:0"] = Exchange.ServiceDefaults.Security.ExchangeScopes.Internal,
+                    [Node + "ServiceRole"] = "NODE",
+                    [Node + "ActsFor:0"] = DemoPartners.VeiligThuis,
+                },
+            });
             var tls = new Dictionary<string, string?>
             {
                 ["Endpoint:Url"] = "https://127.0.0.1:0",
                 ["Endpoint:CertificatePath"] = Cluster.Pki.ServerCertificatePath,
                 ["Endpoint:KeyPath"] = Cluster.Pki.ServerKeyPath,
+                // Internal calls (the kit's deliveries) come with the caller's own certificate.
+                ["Endpoint:ClientCaPath"] = Cluster.Pki.CaPath,
+                ["Endpoint:ClientRevocationListPath"] = Cluster.Pki.RevocationListPath,
             };
             Sound = await Cluster.StartVeiligThuisNodeAsync("vt-hosted", DemoPartners.VeiligThuis, tls);
             Leaky = await Cluster.StartVeiligThuisNodeAsync("vt-leaky", DemoPartners.VeiligThuis, tls, add: BrokenNodes.LeakInterviewNotes);
@@ -135,6 +157,7 @@ public sealed class ConformanceKitTests(ConformanceKitTests.Nodes nodes) : IClas
         public async Task<ConformanceReport> RunAsync(RunningService node, string? registered = null, Func<CancellationToken, Task<string>>? holderToken = null)
         {
             using var holder = Cluster.Identity.TokenClient(DemoPartners.VeiligThuis);
+            using var nodeTokens = Cluster.Identity.TokenClient(NodeClient, certificateName: DemoPartners.VeiligThuis);
             using var requester = Cluster.Identity.TokenClient(DemoPartners.SocialTeam);
             var target = new ConformanceTarget
             {
@@ -144,6 +167,7 @@ public sealed class ConformanceKitTests(ConformanceKitTests.Nodes nodes) : IClas
                 Ca = Cluster.Pki.Ca,
                 RegisteredServerCertificateSha256 = registered ?? ServerCertificateSha256,
                 Holder = new CallerCredentials(DemoPartners.VeiligThuis, Cluster.Pki.Directory.LoadClient(DemoPartners.VeiligThuis), holderToken ?? holder.GetAccessTokenAsync),
+                Node = new CallerCredentials(DemoPartners.VeiligThuis, Cluster.Pki.Directory.LoadClient(DemoPartners.VeiligThuis), nodeTokens.GetAccessTokenAsync),
                 Requester = new CallerCredentials(DemoPartners.SocialTeam, Cluster.Pki.Directory.LoadClient(DemoPartners.SocialTeam), requester.GetAccessTokenAsync),
                 Index = Cluster.IndexAddress,
                 DeadlineGrace = TimeSpan.FromSeconds(5),

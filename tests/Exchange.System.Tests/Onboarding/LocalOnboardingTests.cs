@@ -57,7 +57,9 @@ public sealed partial class LocalOnboardingTests
         var key = Path.Combine(work.Path, "vt-zeeland.key");
         Assert.True(File.Exists(certificate), "the exchange CA signed the node's certificate request: " + register.Output);
 
-        var settings = topology.PartnerNode(Zeeland, nodeUrl, Path.Combine(work.Path, "vt-zeeland-node.pem"), topology.Pki.ServerKeyPath("vt-zeeland-node"), Path.Combine(work.Path, "data"));
+        // Its internal calls into the exchange go as its own node client, with the certificate the exchange CA just signed.
+        var settings = topology.PartnerNode(
+            Zeeland, nodeUrl, Path.Combine(work.Path, "vt-zeeland-node.pem"), topology.Pki.ServerKeyPath("vt-zeeland-node"), Path.Combine(work.Path, "data"), certificate, key);
         await using var node = await ServiceProcess.StartAsync(
             "vt-zeeland-node", "services/VeiligThuis", "Exchange.VeiligThuis", settings.ToSettings().ToDictionary(e => e.Key, e => (string?)e.Value), topology.Pki.LoadCaCertificate());
 

@@ -87,13 +87,22 @@ public sealed class ExchangeCluster : IAsyncDisposable
             configuration[setting] = value;
         }
 
+        // The cluster's own Veilig Thuis node has the internal endpoint at the topology's address.
+        if (configuration.ContainsKey("Endpoint:InternalUrl"))
+        {
+            configuration["Endpoint:InternalUrl"] = "https://127.0.0.1:0";
+        }
+
         await Add(name, async () => Services[name] = await InProcessServices.StartAsync(process, configuration, Logs, add, map));
         return Services[name];
     }
 
-    public static async Task<ExchangeCluster> StartAsync(ClusterOptions? options = null)
+    public static Task<ExchangeCluster> StartAsync(ClusterOptions? options = null) => StartAsync(new TestPki(), options);
+
+    /// <summary>The exchange with a CA of the caller's, whose certificate paths the caller needs in <paramref name="options"/>.</summary>
+    public static async Task<ExchangeCluster> StartAsync(TestPki pki, ClusterOptions? options = null)
     {
-        var cluster = new ExchangeCluster(new TestPki(), new CapturingLogs(), options ?? new ClusterOptions());
+        var cluster = new ExchangeCluster(pki, new CapturingLogs(), options ?? new ClusterOptions());
         try
         {
             await cluster.StartServicesAsync();
@@ -185,7 +194,8 @@ public sealed class ExchangeCluster : IAsyncDisposable
         _identity = await TestIdentity.StartAsync(identity, Override(Topology.Settings(identity), _options.IdentitySettings), Pki, Logs);
         if (_options.PolicyBehindProxy)
         {
-            PolicyProxy = await FaultProxy.StartAsync(PolicyAddress);
+            // In front of the policy service's internal endpoint, where its callers' decisions and appends arrive.
+            PolicyProxy = await FaultProxy.StartAsync(Topology.Require(ExchangePart.Policy).CallUrl, Pki);
         }
 
         foreach (var process in Topology.StartOrder.Where(p => p.Part is not ExchangePart.Identity))
@@ -194,7 +204,7 @@ public sealed class ExchangeCluster : IAsyncDisposable
             if (PolicyProxy is not null && process.Part is not ExchangePart.Policy)
             {
                 // The policy service's callers reach it through the proxy; the policy service itself listens where it always does.
-                foreach (var (key, value) in settings.Where(s => SameAddress(s.Value, PolicyAddress)).ToList())
+                foreach (var (key, value) in settings.Where(s => SameAddress(s.Value, Topology.Require(ExchangePart.Policy).CallUrl)).ToList())
                 {
                     settings[key] = PolicyProxy.Address.ToString();
                 }

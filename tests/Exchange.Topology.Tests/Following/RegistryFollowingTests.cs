@@ -44,7 +44,8 @@ public sealed class RegistryFollowingTests(ProcessConfigurationTests.WholeExchan
         Assert.Equal(_topology.NodeFor(Domain.SocialTeam).Url, Assert.Single(gateway.Partners, p => p.Id == "vt-mwb").ServiceAddress);
         Assert.Equal(Domain.SocialTeam, Assert.Single(policy.Partners, p => p.Id == "vt-mwb").Domain);
         Assert.Equal(Domain.SocialTeam, Assert.Single(index.Partners, p => p.Id == "vt-mwb").Domain);
-        Assert.Equal(_topology.NodeFor(Domain.SocialTeam).Url, Assert.Single(index.Partners, p => p.Id == "vt-mwb").NodeAddress);
+        // The index delivers into the node's inbox at its internal endpoint, where internal calls are served.
+        Assert.Equal(_topology.NodeFor(Domain.SocialTeam).CallUrl, Assert.Single(index.Partners, p => p.Id == "vt-mwb").NodeAddress);
     }
 
     [Theory]

@@ -54,7 +54,8 @@ public sealed class ProcessConfigurationTests(ProcessConfigurationTests.WholeExc
         {
             var node = _topology.NodeFor(partner.Domain);
             Assert.Equal(node.Url, Assert.Single(gateway.Partners, p => p.Id == partner.Id).ServiceAddress);
-            Assert.Equal(node.Url, Assert.Single(index.Partners, p => p.Id == partner.Id).NodeAddress);
+            // Partners' calls arrive from the gateway; deliveries are internal calls, at the node's internal endpoint.
+            Assert.Equal(node.CallUrl, Assert.Single(index.Partners, p => p.Id == partner.Id).NodeAddress);
             Assert.Contains(partner.Id, _topology.For(node).Get<NodeOptions>(NodeOptions.Section).Organisations);
         }
     }

@@ -133,9 +133,12 @@ public static class PartnerCheck
             return new CallerCredentials(organisationId, certificate, ct => client.GetAccessTokenAsync(ct));
         }
 
-        var holder = parse.GetValue(holderCertificate) is { } file
-            ? Credentials(partnerId, partnerId, file.FullName, (parse.GetValue(holderKey) ?? throw new ConnectionException("--holder-certificate needs --holder-key.")).FullName)
-            : local?.Partners.FirstOrDefault(p => p.Id == partnerId) is { } demo ? Credentials(demo.ClientId, demo.Id, demo.Certificate, demo.Key) : null;
+        (string Certificate, string Key)? nodeFiles = parse.GetValue(holderCertificate) is { } file
+            ? (file.FullName, (parse.GetValue(holderKey) ?? throw new ConnectionException("--holder-certificate needs --holder-key.")).FullName)
+            : local?.Partners.FirstOrDefault(p => p.Id == partnerId) is { } demo ? (demo.Certificate, demo.Key) : null;
+        var holder = parse.GetValue(holderCertificate) is not null
+            ? Credentials(partnerId, partnerId, nodeFiles!.Value.Certificate, nodeFiles.Value.Key)
+            : local?.Partners.FirstOrDefault(p => p.Id == partnerId) is { } known ? Credentials(known.ClientId, known.Id, known.Certificate, known.Key) : null;
         var fixture = DomainFixtures.For(domain);
         var wanted = parse.GetValue(requester);
         var asking = local?.Partners.FirstOrDefault(p => wanted is not null
@@ -154,6 +157,8 @@ public static class PartnerCheck
             Ca = ca,
             RegisteredServerCertificateSha256 = partner?.Node?.ServerCertificate?.Sha256Thumbprint,
             Holder = holder,
+            // A partner hosting its own node has a node client (<id>-node) for the same certificate.
+            Node = nodeFiles is var (nodeCertificate, nodeKey) ? Credentials(partnerId + "-node", partnerId, nodeCertificate, nodeKey) : null,
             Requester = asking is null ? null : Credentials(asking.ClientId, asking.Id, asking.Certificate, asking.Key),
             Index = parse.GetValue(index) ?? (local?.Services.GetValueOrDefault("index") is { } indexAddress ? new Uri(indexAddress) : null),
         }, tokens);
