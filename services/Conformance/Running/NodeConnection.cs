@@ -42,20 +42,8 @@ public sealed class NodeConnection : IDisposable
     public HttpClient Http { get; }
 
     /// <summary>Call options of an internal call made as the node itself: its own token, bound to the certificate of this connection.</summary>
-    public async Task<CallOptions> AsNodeAsync(CallerCredentials node, CancellationToken cancellationToken)
-    {
-        string token;
-        try
-        {
-            token = await node.AccessTokenAsync(cancellationToken);
-        }
-        catch (Exception exception) when (exception is Exchange.Client.TokenRequestException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-        {
-            throw new CredentialsUnavailableException(node.OrganisationId, exception.Message);
-        }
-
-        return new(new Metadata { { "x-exchange-service-authorization", "Bearer " + token } }, DateTime.UtcNow + _target.CallTimeout, cancellationToken);
-    }
+    public async Task<CallOptions> AsNodeAsync(CallerCredentials node, CancellationToken cancellationToken) =>
+        new(new Metadata { { "x-exchange-service-authorization", "Bearer " + await TokenAsync(node, cancellationToken) } }, DateTime.UtcNow + _target.CallTimeout, cancellationToken);
 
     /// <summary>Call options as the gateway forwards a call of <paramref name="caller"/>, asking for <paramref name="holder"/>'s data.</summary>
     public async Task<CallOptions> AsAsync(CallerCredentials caller, string holder, CancellationToken cancellationToken) =>
@@ -109,18 +97,22 @@ public sealed class NodeConnection : IDisposable
         _index?.Dispose();
     }
 
-    private static async Task<Metadata> HeadersAsync(CallerCredentials caller, string holder, CancellationToken cancellationToken)
+    /// <summary>The caller's token; a failure to get one is the run's fault, not the node's.</summary>
+    private static async Task<string> TokenAsync(CallerCredentials caller, CancellationToken cancellationToken)
     {
-        string token;
         try
         {
-            token = await caller.AccessTokenAsync(cancellationToken);
+            return await caller.AccessTokenAsync(cancellationToken);
         }
         catch (Exception exception) when (exception is Exchange.Client.TokenRequestException or HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
             throw new CredentialsUnavailableException(caller.OrganisationId, exception.Message);
         }
+    }
 
+    private static async Task<Metadata> HeadersAsync(CallerCredentials caller, string holder, CancellationToken cancellationToken)
+    {
+        var token = await TokenAsync(caller, cancellationToken);
         return new Metadata
         {
             { "authorization", "Bearer " + token },

@@ -152,7 +152,46 @@ internal static class ExportLines
             throw new LedgerExportException(number, "is not a JSON object");
         }
 
+        // JSON's parser accepts an escaped lone surrogate (\ud888) that no string can hold; reading it would throw later.
+        if (!HoldsOnlyText(json.RootElement))
+        {
+            json.Dispose();
+            throw new LedgerExportException(number, "holds a \\u escape that is no character (a lone surrogate)");
+        }
+
         return json;
+    }
+
+    private static bool HoldsOnlyText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        if (!HoldsOnlyText(property.Value))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                case JsonValueKind.Array:
+                    return element.EnumerateArray().All(HoldsOnlyText);
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static ulong Count(JsonElement root, string name, long number, string owner)

@@ -144,6 +144,8 @@ public sealed class ExportReaderTests
         { "{\"format\":\"exchange-ledger-export/1\",\"entries\":-4,\"checkpoints\":0}", "line 1: the header's \"entries\" is not a whole number of at least 0" },
         { "{\"format\":\"exchange-ledger-export/1\",\"entries\":1,\"checkpoints\":\"two\"}", "line 1: the header's \"checkpoints\" is not a whole number of at least 0" },
         { "{\"format\":\"exchange-ledger-export/1\",\"entries\":0,\"checkpoints\":0,\"exported_at\":\"yesterday\"}", "line 1: the header's \"exported_at\" is not a date and time" },
+        // Found by ExportReaderFuzzTests (seed 193592549): JSON takes an escaped lone surrogate that no string can hold.
+        { "{\"format\":\"exchange-ledger\\ud888\\u002B\",\"entries\":6,\"checkpoints\":2}", "line 1: holds a \\u escape that is no character (a lone surrogate)" },
     };
 
     [Theory]
