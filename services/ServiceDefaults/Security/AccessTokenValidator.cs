@@ -28,11 +28,21 @@ public sealed partial class AccessTokenValidator : IDisposable
     private readonly SigningKeyCache _metadata;
     private readonly JsonWebTokenHandler _handler = new();
     private readonly ILogger<AccessTokenValidator> _logger;
+    private readonly TimeProvider _time;
+
+    /// <summary>
+    /// Tokens already validated, with the certificate digest each is bound to, until they expire. Every hop of a call
+    /// checks the same token again; the signature check and the claims need doing once per token, the binding to
+    /// the connection's certificate and the lifetime on every call. Bounded: cleared when full.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (VerifiedCaller Caller, byte[] Bound)> _validated = new(StringComparer.Ordinal);
+    private const int MaxValidated = 10_000;
 
     public AccessTokenValidator(IOptions<TokenOptions> options, ILogger<AccessTokenValidator> logger, TimeProvider? time = null)
     {
         _options = options.Value;
         _logger = logger;
+        _time = time ?? TimeProvider.System;
         var trust = TrustStore.Load(_options.IssuerCaPath!);
         _http = new HttpClient(new SocketsHttpHandler
         {
@@ -63,6 +73,19 @@ public sealed partial class AccessTokenValidator : IDisposable
         }
 
         var token = authorization[Bearer.Length..].Trim();
+        if (_validated.TryGetValue(token, out var known))
+        {
+            if (known.Caller.ValidUntil <= _time.GetUtcNow())
+            {
+                _validated.TryRemove(token, out _);
+                return TokenCheck.Refuse(ReasonCodes.TokenExpired, "The access token has expired.");
+            }
+
+            return CryptographicOperations.FixedTimeEquals(known.Bound, certificateSha256.Span)
+                ? TokenCheck.Valid(known.Caller)
+                : TokenCheck.Refuse(ReasonCodes.TokenNotBound, "The access token is not bound to the client certificate of this connection.");
+        }
+
         OpenIdConnectConfiguration metadata;
         try
         {
@@ -109,9 +132,18 @@ public sealed partial class AccessTokenValidator : IDisposable
         }
 
         var caller = ToCaller(result.ClaimsIdentity, new DateTimeOffset(result.SecurityToken.ValidTo, TimeSpan.Zero) + _options.ClockSkew);
-        return caller is null
-            ? TokenCheck.Refuse(ReasonCodes.TokenInvalid, "The access token names no organisation.")
-            : TokenCheck.Valid(caller);
+        if (caller is null)
+        {
+            return TokenCheck.Refuse(ReasonCodes.TokenInvalid, "The access token names no organisation.");
+        }
+
+        if (_validated.Count >= MaxValidated)
+        {
+            _validated.Clear();
+        }
+
+        _validated[token] = (caller, certificateSha256.ToArray());
+        return TokenCheck.Valid(caller);
     }
 
     public void Dispose()

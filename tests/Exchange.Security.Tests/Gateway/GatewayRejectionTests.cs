@@ -128,6 +128,18 @@ public sealed class GatewayRejectionTests(SecuredExchange exchange)
     }
 
     [Fact]
+    public async Task A_token_accepted_once_from_its_owner_is_still_refused_when_replayed_with_another_certificate()
+    {
+        // Validated tokens are remembered to spare every hop the signature check; the binding is checked on every call.
+        var token = await exchange.Tokens("politie-zwb").RequestAsync(TestContext.Current.CancellationToken);
+        using var owner = PartnerChannel.Create(exchange.GatewayAddress, exchange.Pki.Ca, exchange.Pki.ClientCertificate("politie-zwb"));
+        Assert.Equal(StatusCode.InvalidArgument, (await RawCalls.CallAsync(owner, Resolve, false, Bearer(token.AccessToken))).Code);
+        using var thief = PartnerChannel.Create(exchange.GatewayAddress, exchange.Pki.Ca, exchange.Pki.ClientCertificate("vt-mwb"));
+
+        await AssertRefusedAsync(thief, Bearer(token.AccessToken), ReasonCodes.TokenNotBound);
+    }
+
+    [Fact]
     public async Task A_token_of_my_own_organisation_bound_to_another_of_its_certificates_is_unauthenticated()
     {
         var officers = await exchange.Tokens(SecuredExchange.PrivacyOfficerClient).GetAccessTokenAsync(TestContext.Current.CancellationToken);
