@@ -148,7 +148,7 @@ public static class TopologySettings
             .Add(TokenOptions.Section, Tokens(topology))
             .Add(ServiceIdentityOptions.Section, new ServiceIdentityOptions
             {
-                ClientId = organisationId + "-node",
+                ClientId = Exchange.Identity.Clients.RegistryClients.NodeClientId(organisationId),
                 CertificatePath = clientCertificatePath,
                 KeyPath = clientKeyPath,
             })

@@ -72,9 +72,13 @@ public sealed class ServiceCredentials : IDisposable
 
         _certificate = X509Certificate2.CreateFromPemFile(service.CertificatePath!, service.KeyPath);
         _tokens = new PartnerTokenClient(issuer, _ca, _certificate, service.ClientId!, scopes: [ExchangeScopes.Internal]);
+        CallCredentials = CallCredentials.FromInterceptor((call, metadata) => AddTokenAsync(metadata, call.CancellationToken));
     }
 
     public bool IsConfigured => _tokens is not null;
+
+    /// <summary>The service's token as call credentials, one instance for every call; null without an identity.</summary>
+    public CallCredentials? CallCredentials { get; }
 
     /// <summary>A connection handler: for https peers, the service's certificate and trust in the exchange CA only.</summary>
     public SocketsHttpHandler CreateHandler()
@@ -123,9 +127,8 @@ public sealed class ServiceTokenInterceptor(ServiceCredentials credentials) : In
 
     private ClientInterceptorContext<TRequest, TResponse> With<TRequest, TResponse>(ClientInterceptorContext<TRequest, TResponse> context)
         where TRequest : class where TResponse : class =>
-        credentials.IsConfigured
-            ? new(context.Method, context.Host, context.Options.WithCredentials(
-                CallCredentials.FromInterceptor((call, metadata) => credentials.AddTokenAsync(metadata, call.CancellationToken))))
+        credentials.CallCredentials is { } token
+            ? new(context.Method, context.Host, context.Options.WithCredentials(token))
             : context;
 }
 
